@@ -1,0 +1,24 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
+)
+
+// Build reads and validates the configuration from the app's context, declares the pipeline and applies the
+// cdk-nag AwsSolutions checks. No construct is created when the configuration is invalid.
+func Build(app awscdk.App) (*Pipeline, error) {
+	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
+	cfg, err := config.FromContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration (set in cdk.json or with -c key=value):\n%w", err)
+	}
+	p := NewPipeline(app, cfg)
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	return p, nil
+}

@@ -1,0 +1,336 @@
+// Package config is the one home of the CDK app's settings: their context keys, defaults, parsing and validation.
+//
+// It imports nothing from aws-cdk so that its tests compile and run in a second, without jsii.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Limits that the validation enforces; each is documented in the README's context table.
+const (
+	// MaxShardCount guards against a mistyped shard count: each provisioned shard costs about $11 a month, and the
+	// lab needs one. Raise it deliberately if a load test needs more.
+	MaxShardCount = 50
+	// MinRetentionHours and MaxRetentionHours are Kinesis' own retention bounds (1 day to 365 days).
+	MinRetentionHours = 24
+	MaxRetentionHours = 8760
+	// MinBufferSizeMiB and MaxBufferSizeMiB are Firehose's S3 buffering-size bounds.
+	MinBufferSizeMiB = 1
+	MaxBufferSizeMiB = 128
+	// MaxBufferIntervalSeconds is Firehose's S3 buffering-interval upper bound (0 means deliver as soon as possible).
+	MaxBufferIntervalSeconds = 900
+	// MaxNamePrefixLen keeps prefixed names inside every service's length limit with room to spare.
+	MaxNamePrefixLen = 20
+	// StackBaseName is the CloudFormation stack name before any namePrefix.
+	StackBaseName = "TenantMetricsLab"
+)
+
+// Compressions are the formats an Amazon Data Firehose S3 destination accepts.
+var Compressions = []string{"UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"}
+
+// LogRetentionDays are the finite retention periods CloudWatch Logs accepts.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// errorOutputType is the Firehose expression that must appear in an error prefix that uses expressions.
+const errorOutputType = "!{firehose:error-output-type}"
+
+// Config holds every tunable of the stack; Default returns the lab's values.
+type Config struct {
+	NamePrefix            string // prefixes stack and resource names so several people can share an account
+	StreamName            string // Kinesis data stream name, before NamePrefix
+	ShardCount            int    // provisioned shards of the stream
+	RetentionHours        int    // how long the stream keeps records
+	DeliveryStreamName    string // Firehose delivery stream name, before NamePrefix
+	BucketName            string // existing bucket to write into; empty creates one
+	Prefix                string // S3 key prefix of delivered objects
+	ErrorPrefix           string // S3 key prefix of records Firehose could not deliver
+	BufferSizeMiB         int    // Firehose buffering size hint
+	BufferIntervalSeconds int    // Firehose buffering interval hint
+	Compression           string // Firehose output compression
+	LogRetentionDays      int    // retention of the stack's log groups
+	Retain                bool   // keep bucket, stream and log groups on cdk destroy
+}
+
+// Default returns the settings of the console lab.
+func Default() Config {
+	return Config{
+		StreamName:            "tenant-metrics-stream",
+		ShardCount:            1,
+		RetentionHours:        24,
+		DeliveryStreamName:    "tenant_metrics_firehose",
+		Prefix:                "stream/",
+		ErrorPrefix:           "errors/" + errorOutputType + "/",
+		BufferSizeMiB:         1,
+		BufferIntervalSeconds: 60,
+		Compression:           "GZIP",
+		LogRetentionDays:      14,
+	}
+}
+
+// Setting describes one context key: its name, what it means, and how a raw context value lands in Config.
+type Setting struct {
+	Key   string
+	Doc   string
+	apply func(c *Config, raw any) error
+}
+
+// Settings lists every context key the app reads, in the order the README documents them.
+var Settings = []Setting{
+	str("namePrefix", "prefix for stack and resource names, e.g. alice (lowercase letters, digits, '-')", func(c *Config) *string { return &c.NamePrefix }),
+	str("streamName", "Kinesis data stream name", func(c *Config) *string { return &c.StreamName }),
+	integer("shardCount", "provisioned shards of the stream", func(c *Config) *int { return &c.ShardCount }),
+	integer("retentionHours", "hours the stream keeps records", func(c *Config) *int { return &c.RetentionHours }),
+	str("deliveryStreamName", "Firehose delivery stream name", func(c *Config) *string { return &c.DeliveryStreamName }),
+	str("bucketName", "existing S3 bucket to write into instead of creating one (the stack never changes or deletes it)", func(c *Config) *string { return &c.BucketName }),
+	str("prefix", "S3 key prefix of delivered objects; must end in '/'", func(c *Config) *string { return &c.Prefix }),
+	str("errorPrefix", "S3 key prefix of records Firehose could not deliver", func(c *Config) *string { return &c.ErrorPrefix }),
+	integer("bufferSizeMiB", "Firehose buffer size in MiB", func(c *Config) *int { return &c.BufferSizeMiB }),
+	integer("bufferIntervalSeconds", "Firehose buffer interval in seconds", func(c *Config) *int { return &c.BufferIntervalSeconds }),
+	str("compression", "compression of delivered objects", func(c *Config) *string { return &c.Compression }),
+	integer("logRetentionDays", "retention of the stack's CloudWatch log groups", func(c *Config) *int { return &c.LogRetentionDays }),
+	boolean("retain", "true keeps bucket, stream and log groups on cdk destroy", func(c *Config) *bool { return &c.Retain }),
+}
+
+// appKey matches the context keys that belong to this app: plain camelCase words. Keys the CDK itself uses always
+// contain '@', ':', '/' or '-', so a camelCase key nobody reads is a typo worth reporting.
+var appKey = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
+
+// FromContext builds a Config from CDK context values (cdk.json and -c overrides) over the defaults, and
+// validates it. The error names every bad key, its value and what is allowed.
+func FromContext(ctx map[string]any) (Config, error) {
+	c := Default()
+	var errs []error
+	known := make(map[string]bool, len(Settings))
+	for _, s := range Settings {
+		known[s.Key] = true
+		if raw, ok := ctx[s.Key]; ok && raw != nil {
+			if err := s.apply(&c, raw); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	var unknown []string
+	for k := range ctx {
+		if appKey.MatchString(k) && !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		errs = append(errs, fmt.Errorf("unknown context key %s=%q%s: allowed keys are %s", k, fmt.Sprint(ctx[k]), suggest(k), strings.Join(Keys(), ", ")))
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, c.Validate()
+}
+
+// Keys returns the context keys in documentation order.
+func Keys() []string {
+	keys := make([]string, len(Settings))
+	for i, s := range Settings {
+		keys[i] = s.Key
+	}
+	return keys
+}
+
+// suggest names a known key that differs from k only in letter case, the commonest typo.
+func suggest(k string) string {
+	for _, s := range Settings {
+		if strings.EqualFold(s.Key, k) {
+			return fmt.Sprintf(" (did you mean %q?)", s.Key)
+		}
+	}
+	return ""
+}
+
+// Validate checks every rule and reports all violations at once.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key string, value any, allowed string, args ...any) {
+		errs = append(errs, fmt.Errorf("invalid context value %s=%q: %s", key, fmt.Sprint(value), fmt.Sprintf(allowed, args...)))
+	}
+	inRange := func(key string, v, lo, hi int) {
+		if v < lo || v > hi {
+			bad(key, v, "must be a whole number from %d to %d", lo, hi)
+		}
+	}
+	if c.NamePrefix != "" && !namePrefixRe.MatchString(c.NamePrefix) {
+		bad("namePrefix", c.NamePrefix, "must be 1 to %d lowercase letters, digits or '-', starting with a letter and not ending with '-'", MaxNamePrefixLen)
+	}
+	if msg := streamNameRule(c.ResourceName(c.StreamName), 128); msg != "" {
+		bad("streamName", c.StreamName, "Kinesis stream names (with namePrefix) %s", msg)
+	}
+	if msg := streamNameRule(c.ResourceName(c.DeliveryStreamName), 64); msg != "" {
+		bad("deliveryStreamName", c.DeliveryStreamName, "Firehose stream names (with namePrefix) %s", msg)
+	}
+	inRange("shardCount", c.ShardCount, 1, MaxShardCount)
+	inRange("retentionHours", c.RetentionHours, MinRetentionHours, MaxRetentionHours)
+	inRange("bufferSizeMiB", c.BufferSizeMiB, MinBufferSizeMiB, MaxBufferSizeMiB)
+	inRange("bufferIntervalSeconds", c.BufferIntervalSeconds, 0, MaxBufferIntervalSeconds)
+	if c.BucketName != "" {
+		if msg := bucketNameRule(c.BucketName); msg != "" {
+			bad("bucketName", c.BucketName, "S3 bucket names %s", msg)
+		}
+	}
+	if msg := prefixRule(c.Prefix); msg != "" {
+		bad("prefix", c.Prefix, "%s", msg)
+	} else if strings.Contains(c.Prefix, errorOutputType) {
+		bad("prefix", c.Prefix, "must not contain %s (it belongs in errorPrefix)", errorOutputType)
+	}
+	if msg := prefixRule(c.ErrorPrefix); msg != "" {
+		bad("errorPrefix", c.ErrorPrefix, "%s", msg)
+	} else if strings.Contains(c.ErrorPrefix, "!{") && !strings.Contains(c.ErrorPrefix, errorOutputType) {
+		bad("errorPrefix", c.ErrorPrefix, "an error prefix that uses !{...} expressions must include %s", errorOutputType)
+	} else if c.ErrorPrefix == c.Prefix {
+		bad("errorPrefix", c.ErrorPrefix, "must differ from prefix so failed records never mix with delivered ones")
+	}
+	if !slices.Contains(Compressions, c.Compression) {
+		bad("compression", c.Compression, "must be one of %s", strings.Join(Compressions, ", "))
+	}
+	if !slices.Contains(LogRetentionDays, c.LogRetentionDays) {
+		bad("logRetentionDays", c.LogRetentionDays, "must be one of %s", joinInts(LogRetentionDays))
+	}
+	return errors.Join(errs...)
+}
+
+// ResourceName applies NamePrefix to a physical resource name.
+func (c Config) ResourceName(base string) string {
+	if c.NamePrefix == "" {
+		return base
+	}
+	return c.NamePrefix + "-" + base
+}
+
+// StackName is the CloudFormation stack name, which namePrefix also separates per person.
+func (c Config) StackName() string {
+	return c.ResourceName(StackBaseName)
+}
+
+var (
+	namePrefixRe   = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,` + strconv.Itoa(MaxNamePrefixLen-2) + `}[a-z0-9])?$`)
+	streamNameRe   = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+	bucketNameRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	ipAddressRe    = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
+	prefixCharsRe  = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/{}:=-]+$`)
+	prefixMaxBytes = 512
+)
+
+// streamNameRule returns why name is not a valid Kinesis or Firehose stream name, or "".
+func streamNameRule(name string, maxLen int) string {
+	if len(name) < 1 || len(name) > maxLen || !streamNameRe.MatchString(name) {
+		return fmt.Sprintf("must be 1 to %d characters of A-Z, a-z, 0-9, '_', '.' and '-'", maxLen)
+	}
+	return ""
+}
+
+// bucketNameRule returns why name is not a valid general-purpose S3 bucket name, or "".
+func bucketNameRule(name string) string {
+	switch {
+	case len(name) < 3 || len(name) > 63 || !bucketNameRe.MatchString(name):
+		return "must be 3 to 63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit"
+	case strings.Contains(name, ".."):
+		return "must not contain '..'"
+	case ipAddressRe.MatchString(name):
+		return "must not look like an IP address"
+	case strings.HasPrefix(name, "xn--") || strings.HasSuffix(name, "-s3alias"):
+		return "must not start with 'xn--' or end with '-s3alias'"
+	}
+	return ""
+}
+
+// prefixRule returns why p is not a usable Firehose S3 prefix, or "".
+func prefixRule(p string) string {
+	switch {
+	case p == "":
+		return "must not be empty"
+	case len(p) > prefixMaxBytes:
+		return fmt.Sprintf("must be at most %d characters", prefixMaxBytes)
+	case strings.HasPrefix(p, "/"):
+		return "must not start with '/'"
+	case !strings.HasSuffix(p, "/"):
+		return "must end with '/' (without it Firehose glues the prefix onto the date folders, e.g. stream2026/)"
+	case !prefixCharsRe.MatchString(p):
+		return "may contain only letters, digits, '/', and the characters ! _ . * ' ( ) - { } : ="
+	}
+	return ""
+}
+
+func str(key, doc string, field func(*Config) *string) Setting {
+	return Setting{Key: key, Doc: doc, apply: func(c *Config, raw any) error {
+		s, ok := raw.(string)
+		if !ok {
+			return fmt.Errorf("invalid context value %s=%v: must be a string", key, raw)
+		}
+		*field(c) = s
+		return nil
+	}}
+}
+
+func integer(key, doc string, field func(*Config) *int) Setting {
+	return Setting{Key: key, Doc: doc, apply: func(c *Config, raw any) error {
+		n, err := parseInt(raw)
+		if err != nil {
+			return fmt.Errorf("invalid context value %s=%q: must be a whole number: %w", key, fmt.Sprint(raw), err)
+		}
+		*field(c) = n
+		return nil
+	}}
+}
+
+func boolean(key, doc string, field func(*Config) *bool) Setting {
+	return Setting{Key: key, Doc: doc, apply: func(c *Config, raw any) error {
+		switch v := raw.(type) {
+		case bool:
+			*field(c) = v
+		case string:
+			// -c retain=true arrives as a string; accept exactly the JSON spellings so "yes" or "1" is not guessed at.
+			if v != "true" && v != "false" {
+				return fmt.Errorf("invalid context value %s=%q: must be true or false", key, v)
+			}
+			*field(c) = v == "true"
+		default:
+			return fmt.Errorf("invalid context value %s=%v: must be true or false", key, raw)
+		}
+		return nil
+	}}
+}
+
+// parseInt accepts a JSON number with no fraction (cdk.json) or a decimal string of digits (-c key=value).
+func parseInt(raw any) (int, error) {
+	switch v := raw.(type) {
+	case float64:
+		if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
+			return 0, errors.New("not an integer")
+		}
+		return int(v), nil
+	case int:
+		return v, nil
+	case string:
+		if v == "" || strings.TrimSpace(v) != v {
+			return 0, errors.New("empty or padded with spaces")
+		}
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil {
+			return 0, errors.New("not a decimal integer")
+		}
+		return int(n), nil
+	}
+	return 0, fmt.Errorf("unexpected %T", raw)
+}
+
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,152 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultsAreTheLabsValues(t *testing.T) {
+	c, err := FromContext(nil)
+	if err != nil {
+		t.Fatalf("defaults must validate: %v", err)
+	}
+	want := Config{
+		StreamName: "tenant-metrics-stream", ShardCount: 1, RetentionHours: 24,
+		DeliveryStreamName: "tenant_metrics_firehose", Prefix: "stream/",
+		ErrorPrefix: "errors/!{firehose:error-output-type}/", BufferSizeMiB: 1, BufferIntervalSeconds: 60,
+		Compression: "GZIP", LogRetentionDays: 14,
+	}
+	if c != want {
+		t.Fatalf("defaults = %+v, want %+v", c, want)
+	}
+	if c.StackName() != "TenantMetricsLab" {
+		t.Fatalf("stack name = %q", c.StackName())
+	}
+}
+
+func TestOverridesFromStringsAndJSON(t *testing.T) {
+	c, err := FromContext(map[string]any{
+		"namePrefix": "alice", "shardCount": "4", "retentionHours": float64(48), "retain": "true",
+		"bufferSizeMiB": "128", "bufferIntervalSeconds": "0", "compression": "Snappy", "logRetentionDays": float64(30),
+		"bucketName": "my-lab-bucket.example", "prefix": "raw/!{timestamp:yyyy}/", "errorPrefix": "failed/",
+		// Keys owned by the CDK itself must pass untouched.
+		"@aws-cdk/core:newStyleStackSynthesis": true, "aws:cdk:bundling-stacks": []any{"**"}, "acknowledged-issue-numbers": []any{1.0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NamePrefix != "alice" || c.ShardCount != 4 || c.RetentionHours != 48 || !c.Retain || c.BufferSizeMiB != 128 ||
+		c.BufferIntervalSeconds != 0 || c.Compression != "Snappy" || c.LogRetentionDays != 30 || c.BucketName != "my-lab-bucket.example" {
+		t.Fatalf("overrides not applied: %+v", c)
+	}
+	if got := c.ResourceName(c.StreamName); got != "alice-tenant-metrics-stream" {
+		t.Fatalf("prefixed stream name = %q", got)
+	}
+	if got := c.StackName(); got != "alice-TenantMetricsLab" {
+		t.Fatalf("prefixed stack name = %q", got)
+	}
+}
+
+// TestEveryRuleRejects covers each validation rule with at least one bad value; the message must name the key,
+// the value and what is allowed.
+func TestEveryRuleRejects(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("a", n) }
+	cases := []struct {
+		name, key string
+		value     any
+		allowed   string // a fragment of the "what is allowed" part
+	}{
+		{"prefix upper case", "namePrefix", "Alice", "lowercase letters"},
+		{"prefix trailing dash", "namePrefix", "alice-", "not ending with '-'"},
+		{"prefix too long", "namePrefix", long(21), "1 to 20"},
+		{"stream empty", "streamName", "", "1 to 128"},
+		{"stream bad char", "streamName", "tenant metrics", "A-Z, a-z, 0-9"},
+		{"stream too long", "streamName", long(129), "1 to 128"},
+		{"shards not a number", "shardCount", "one", "whole number"},
+		{"shards fraction string", "shardCount", "1.5", "whole number"},
+		{"shards fraction json", "shardCount", 1.5, "whole number"},
+		{"shards padded", "shardCount", " 1", "whole number"},
+		{"shards zero", "shardCount", "0", "from 1 to 50"},
+		{"shards too many", "shardCount", "51", "from 1 to 50"},
+		{"retention too short", "retentionHours", "23", "from 24 to 8760"},
+		{"retention too long", "retentionHours", "8761", "from 24 to 8760"},
+		{"retention bool", "retentionHours", true, "whole number"},
+		{"firehose bad char", "deliveryStreamName", "tenant/metrics", "1 to 64"},
+		{"firehose too long", "deliveryStreamName", long(65), "1 to 64"},
+		{"bucket upper case", "bucketName", "MyBucket", "3 to 63"},
+		{"bucket too short", "bucketName", "ab", "3 to 63"},
+		{"bucket double dot", "bucketName", "my..bucket", "'..'"},
+		{"bucket ip", "bucketName", "192.168.1.1", "IP address"},
+		{"bucket reserved suffix", "bucketName", "lab-s3alias", "-s3alias"},
+		{"bucket not a string", "bucketName", 12.0, "must be a string"},
+		{"prefix without slash", "prefix", "stream", "must end with '/'"},
+		{"prefix empty", "prefix", "", "must not be empty"},
+		{"prefix leading slash", "prefix", "/stream/", "must not start with '/'"},
+		{"prefix bad char", "prefix", "str eam/", "may contain only"},
+		{"prefix error type", "prefix", "x/!{firehose:error-output-type}/", "belongs in errorPrefix"},
+		{"prefix too long", "prefix", long(513) + "/", "at most 512"},
+		{"error prefix without slash", "errorPrefix", "errors", "must end with '/'"},
+		{"error prefix without type", "errorPrefix", "errors/!{timestamp:yyyy}/", "must include !{firehose:error-output-type}"},
+		{"error prefix same as prefix", "errorPrefix", "stream/", "must differ from prefix"},
+		{"buffer size zero", "bufferSizeMiB", "0", "from 1 to 128"},
+		{"buffer size too big", "bufferSizeMiB", "129", "from 1 to 128"},
+		{"interval negative", "bufferIntervalSeconds", "-1", "from 0 to 900"},
+		{"interval too long", "bufferIntervalSeconds", "901", "from 0 to 900"},
+		{"compression case", "compression", "gzip", "one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY"},
+		{"log retention not allowed", "logRetentionDays", "10", "one of 1, 3, 5"},
+		{"log retention infinite", "logRetentionDays", "0", "one of 1, 3, 5"},
+		{"retain not bool", "retain", "yes", "true or false"},
+		{"retain number", "retain", 1.0, "true or false"},
+		{"unknown key", "shardcount", "1", "did you mean \"shardCount\""},
+		{"unknown key no suggestion", "bufferSize", "1", "allowed keys are namePrefix"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := FromContext(map[string]any{tc.key: tc.value})
+			if err == nil {
+				t.Fatalf("%s=%v accepted", tc.key, tc.value)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.key) || !strings.Contains(msg, tc.allowed) {
+				t.Fatalf("message %q should name key %q and say %q", msg, tc.key, tc.allowed)
+			}
+			if v, ok := tc.value.(string); ok && v != "" && len(v) < 40 && !strings.Contains(msg, v) {
+				t.Fatalf("message %q should name the value %q", msg, v)
+			}
+		})
+	}
+}
+
+func TestLongNameWithPrefixIsCheckedCombined(t *testing.T) {
+	// 64 characters alone is fine for Firehose, but not once "bob-" is in front of it.
+	_, err := FromContext(map[string]any{"namePrefix": "bob", "deliveryStreamName": strings.Repeat("f", 62)})
+	if err == nil || !strings.Contains(err.Error(), "deliveryStreamName") {
+		t.Fatalf("want combined-length error, got %v", err)
+	}
+}
+
+func TestAllErrorsReportedAtOnce(t *testing.T) {
+	_, err := FromContext(map[string]any{"shardCount": "0", "prefix": "x", "compression": "LZ4"})
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, key := range []string{"shardCount", "prefix", "compression"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("error %q misses %s", err, key)
+		}
+	}
+}
+
+func TestEveryLimitBoundaryAccepted(t *testing.T) {
+	for _, ctx := range []map[string]any{
+		{"shardCount": "50", "retentionHours": "8760", "bufferSizeMiB": "1", "bufferIntervalSeconds": "900"},
+		{"shardCount": "1", "retentionHours": "24", "bufferSizeMiB": "128", "bufferIntervalSeconds": "0"},
+		{"namePrefix": "a", "logRetentionDays": "3653", "compression": "UNCOMPRESSED"},
+		{"namePrefix": "a" + strings.Repeat("b", 19), "bucketName": "abc"},
+		{"streamName": strings.Repeat("s", 128), "deliveryStreamName": strings.Repeat("d", 64)},
+	} {
+		if _, err := FromContext(ctx); err != nil {
+			t.Errorf("%v rejected: %v", ctx, err)
+		}
+	}
+}

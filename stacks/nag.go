@@ -1,0 +1,36 @@
+package stacks
+
+import (
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// suppressNagFindings acknowledges the AwsSolutions findings that cannot be fixed, each on the one resource it
+// concerns, with the reason a reviewer needs. Everything else the checks flag must be fixed, not suppressed.
+func suppressNagFindings(p *Pipeline, policy awsiam.Policy) {
+	cdknag.NagSuppressions_AddResourceSuppressions(p.DeliveryStream, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-KDF1"),
+		Reason: jsii.String("Firehose rejects server-side encryption when its source is a Kinesis data stream " +
+			"(ServerSideEncryptionNotSupportedWithKinesisSource). The records are encrypted at rest in the stream " +
+			"(KMS, aws/kinesis) and in S3 (SSE-S3), and in transit by TLS."),
+	}}, jsii.Bool(true))
+
+	// Firehose names each object itself (date folders plus a random suffix), so its rights must cover every key
+	// under a prefix; the regexes pin each wildcard to exactly one configured prefix.
+	appliesTo := make([]any, 0, 2)
+	for _, prefix := range []string{p.Config.Prefix, p.Config.ErrorPrefix} {
+		appliesTo = append(appliesTo, &cdknag.RegexAppliesTo{
+			Regex: jsii.String("/^Resource::.*\\/" + regexp.QuoteMeta(literalPrefix(prefix)) + "\\*$/"),
+		})
+	}
+	cdknag.NagSuppressions_AddResourceSuppressions(policy, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-IAM5"),
+		Reason: jsii.String("Firehose chooses the object keys (date folders and a random suffix) at delivery time, " +
+			"so PutObject/GetObject/AbortMultipartUpload must cover every key under the configured data and error " +
+			"prefixes; nothing outside those prefixes is granted."),
+		AppliesTo: &appliesTo,
+	}}, jsii.Bool(true))
+}

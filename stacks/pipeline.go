@@ -1,0 +1,215 @@
+// Package stacks declares the lab's CloudFormation stack: the Kinesis stream, the Firehose delivery stream, the
+// data bucket and everything they need to be secure and removable.
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
+)
+
+// Pipeline is the lab's stack and the resources later constructs (producer, monitoring) attach to.
+type Pipeline struct {
+	Stack          awscdk.Stack
+	Stream         awskinesis.Stream
+	DeliveryStream awskinesisfirehose.DeliveryStream
+	Bucket         awss3.IBucket
+	DeliveryLogs   awslogs.LogGroup
+	Config         config.Config
+}
+
+// deliveryLogStreamID is the construct id of the log stream the Firehose L2 adds to the log group for S3 errors.
+const deliveryLogStreamID = "S3Destination"
+
+// NewPipeline declares the whole ingestion pipeline in a new stack named by cfg, which must already be valid.
+func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
+	removal := awscdk.RemovalPolicy_DESTROY
+	if cfg.Retain {
+		removal = awscdk.RemovalPolicy_RETAIN
+	}
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName()), &awscdk.StackProps{
+		StackName:   jsii.String(cfg.StackName()),
+		Description: jsii.String("tenant-metrics-lab: Kinesis data stream -> Amazon Data Firehose -> S3 telemetry pipeline"),
+	})
+	p := &Pipeline{Stack: stack, Config: cfg}
+
+	p.Stream = awskinesis.NewStream(stack, jsii.String("Stream"), &awskinesis.StreamProps{
+		StreamName:      jsii.String(cfg.ResourceName(cfg.StreamName)),
+		StreamMode:      awskinesis.StreamMode_PROVISIONED,
+		ShardCount:      jsii.Number(float64(cfg.ShardCount)),
+		RetentionPeriod: awscdk.Duration_Hours(jsii.Number(float64(cfg.RetentionHours))),
+		// The AWS-managed key (alias/aws/kinesis) encrypts at rest with no key to pay for or lose, and consumers
+		// need no extra KMS permissions to read.
+		Encryption:    awskinesis.StreamEncryption_MANAGED,
+		RemovalPolicy: removal,
+	})
+
+	p.Bucket = newDataBucket(stack, cfg, removal)
+
+	p.DeliveryLogs = awslogs.NewLogGroup(stack, jsii.String("DeliveryLogs"), &awslogs.LogGroupProps{
+		// The name the console would have chosen, so people following the lab find the errors where they expect.
+		LogGroupName:  jsii.String("/aws/kinesisfirehose/" + cfg.ResourceName(cfg.DeliveryStreamName)),
+		Retention:     retentionDays(cfg.LogRetentionDays),
+		RemovalPolicy: removal,
+	})
+
+	deliveryRole := awsiam.NewRole(stack, jsii.String("DeliveryRole"), &awsiam.RoleProps{
+		Description: jsii.String("Lets Firehose write the stream's records to S3 under the configured prefixes"),
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("firehose.amazonaws.com"), &awsiam.ServicePrincipalOpts{
+			// Confused-deputy guard: only Firehose acting for this account may assume the role.
+			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()}},
+		}),
+	})
+
+	p.DeliveryStream = awskinesisfirehose.NewDeliveryStream(stack, jsii.String("DeliveryStream"), &awskinesisfirehose.DeliveryStreamProps{
+		DeliveryStreamName: jsii.String(cfg.ResourceName(cfg.DeliveryStreamName)),
+		Source:             awskinesisfirehose.NewKinesisStreamSource(p.Stream),
+		Destination: awskinesisfirehose.NewS3Bucket(p.Bucket, &awskinesisfirehose.S3BucketProps{
+			DataOutputPrefix:  jsii.String(cfg.Prefix),
+			ErrorOutputPrefix: jsii.String(cfg.ErrorPrefix),
+			BufferingSize:     awscdk.Size_Mebibytes(jsii.Number(float64(cfg.BufferSizeMiB))),
+			BufferingInterval: awscdk.Duration_Seconds(jsii.Number(float64(cfg.BufferIntervalSeconds))),
+			Compression:       awskinesisfirehose.Compression_Of(jsii.String(cfg.Compression)),
+			LoggingConfig:     awskinesisfirehose.NewEnableLogging(p.DeliveryLogs),
+			// The L2 would grant s3:DeleteObject* and wildcard actions on the whole bucket; an immutable view of
+			// the role swallows that grant so the explicit, prefix-scoped policy below is all the role has.
+			Role: deliveryRole.WithoutPolicyUpdates(nil),
+		}),
+	})
+	logStream, ok := p.DeliveryLogs.Node().TryFindChild(jsii.String(deliveryLogStreamID)).(awslogs.LogStream)
+	if !ok {
+		panic("stacks: the Firehose construct no longer adds log stream " + deliveryLogStreamID + "; update deliveryLogStreamID")
+	}
+	policy := deliveryPolicy(stack, cfg, p.Bucket, p.DeliveryLogs, logStream)
+	policy.AttachToRole(deliveryRole)
+	// Firehose checks its role's rights at creation time, so the policy must exist first.
+	p.DeliveryStream.Node().AddDependency(policy)
+
+	addOutputs(p)
+	suppressNagFindings(p, policy)
+	return p
+}
+
+// newDataBucket creates the data-lake bucket (with its access-log bucket) or imports the one named by bucketName.
+func newDataBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) awss3.IBucket {
+	if cfg.BucketName != "" {
+		// An imported bucket is referenced only: the stack adds no policy to it and never deletes or changes it.
+		return awss3.Bucket_FromBucketName(stack, jsii.String("DataBucket"), jsii.String(cfg.BucketName))
+	}
+	autoDelete := jsii.Bool(!cfg.Retain)
+	accessLogs := awss3.NewBucket(stack, jsii.String("AccessLogsBucket"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:         jsii.String("expire-access-logs"),
+			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
+		}},
+		RemovalPolicy:     removal,
+		AutoDeleteObjects: autoDelete,
+	})
+	return awss3.NewBucket(stack, jsii.String("DataBucket"), &awss3.BucketProps{
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:             jsii.Bool(true),
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		ServerAccessLogsBucket: accessLogs,
+		ServerAccessLogsPrefix: jsii.String("data-bucket/"),
+		RemovalPolicy:          removal,
+		AutoDeleteObjects:      autoDelete,
+	})
+}
+
+// deliveryPolicy grants exactly what Firehose documents for an S3 destination, limited to the two prefixes.
+func deliveryPolicy(stack awscdk.Stack, cfg config.Config, bucket awss3.IBucket, logs awslogs.LogGroup, logStream awslogs.LogStream) awsiam.Policy {
+	objects := []*string{
+		bucket.ArnForObjects(jsii.String(literalPrefix(cfg.Prefix) + "*")),
+		bucket.ArnForObjects(jsii.String(literalPrefix(cfg.ErrorPrefix) + "*")),
+	}
+	logStreamArn := stack.FormatArn(&awscdk.ArnComponents{
+		Service:      jsii.String("logs"),
+		Resource:     jsii.String("log-group"),
+		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
+		ResourceName: jsii.String(*logs.LogGroupName() + ":log-stream:" + *logStream.LogStreamName()),
+	})
+	return awsiam.NewPolicy(stack, jsii.String("DeliveryRolePolicy"), &awsiam.PolicyProps{
+		Statements: &[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:       jsii.String("BucketLevel"),
+				Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
+				Resources: &[]*string{bucket.BucketArn()},
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:       jsii.String("ObjectsUnderPrefixes"),
+				Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
+				Resources: &objects,
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:       jsii.String("ErrorLogging"),
+				Actions:   jsii.Strings("logs:PutLogEvents"),
+				Resources: &[]*string{logStreamArn},
+			}),
+		},
+	})
+}
+
+// literalPrefix cuts a Firehose prefix at its first !{...} expression: IAM cannot match expressions, so the rights
+// stop at the fixed part (errors/!{firehose:error-output-type}/ becomes errors/).
+func literalPrefix(prefix string) string {
+	for i := 0; i+1 < len(prefix); i++ {
+		if prefix[i] == '!' && prefix[i+1] == '{' {
+			return prefix[:i]
+		}
+	}
+	return prefix
+}
+
+func addOutputs(p *Pipeline) {
+	out := func(id, value, description string) {
+		awscdk.NewCfnOutput(p.Stack, jsii.String(id), &awscdk.CfnOutputProps{
+			Value:       jsii.String(value),
+			Description: jsii.String(description),
+		})
+	}
+	region := *awscdk.Aws_REGION()
+	out("StreamName", *p.Stream.StreamName(), "Kinesis data stream the producer writes to")
+	out("StreamArn", *p.Stream.StreamArn(), "ARN of the Kinesis data stream")
+	out("DeliveryStreamName", *p.DeliveryStream.DeliveryStreamName(), "Firehose delivery stream reading the data stream")
+	out("BucketName", *p.Bucket.BucketName(), "S3 bucket the delivery stream writes to")
+	out("DeliveredObjectsConsoleUrl",
+		fmt.Sprintf("https://%s.console.aws.amazon.com/s3/buckets/%s?region=%s&prefix=%s", region, *p.Bucket.BucketName(), region, p.Config.Prefix),
+		"S3 console page of the delivered objects")
+	out("ProducerCommand",
+		fmt.Sprintf("go run ./producer send --region %s %s", region, *p.Stream.StreamName()),
+		"Run from a checkout of this repository to send telemetry events to the stream")
+}
+
+// retentionDays maps validated day counts onto the CDK's enum, whose Go constants are names rather than numbers.
+func retentionDays(days int) awslogs.RetentionDays {
+	byDays := map[int]awslogs.RetentionDays{
+		1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+		7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+		60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
+		150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
+		400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
+		1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
+		2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
+		3653: awslogs.RetentionDays_TEN_YEARS,
+	}
+	r, ok := byDays[days]
+	if !ok {
+		// config.Validate admits only config.LogRetentionDays; reaching here means the two lists drifted apart.
+		panic(fmt.Sprintf("stacks: no RetentionDays for %d days", days))
+	}
+	return r
+}
