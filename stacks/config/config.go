@@ -127,10 +127,11 @@ func FromContext(ctx map[string]any) (Config, error) {
 	for _, k := range unknown {
 		errs = append(errs, fmt.Errorf("unknown context key %s=%q%s: allowed keys are %s", k, fmt.Sprint(ctx[k]), suggest(k), strings.Join(Keys(), ", ")))
 	}
-	if len(errs) > 0 {
-		return c, errors.Join(errs...)
+	// Keys that failed to parse kept their valid defaults, so Validate adds only the other keys' problems.
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
 	}
-	return c, c.Validate()
+	return c, errors.Join(errs...)
 }
 
 // Keys returns the context keys in documentation order.

@@ -1,0 +1,401 @@
+package test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks"
+)
+
+// labDefaults is the app exactly as cdk.json configures it: the console lab's settings.
+var labDefaults = map[string]string{}
+
+func TestStreamIsTheLabsStream(t *testing.T) {
+	s := synth(t, labDefaults)
+	s.has(t, "AWS::Kinesis::Stream", map[string]any{
+		"Name":                 "tenant-metrics-stream",
+		"ShardCount":           1,
+		"RetentionPeriodHours": 24,
+		"StreamModeDetails":    map[string]any{"StreamMode": "PROVISIONED"},
+		"StreamEncryption":     map[string]any{"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
+	})
+	_, stream := s.only(t, "AWS::Kinesis::Stream")
+	if stream["DeletionPolicy"] != "Delete" {
+		t.Errorf("lab mode must delete the stream on destroy, got DeletionPolicy %v", stream["DeletionPolicy"])
+	}
+}
+
+func TestDataBucketIsPrivateEncryptedAndRemovable(t *testing.T) {
+	s := synth(t, labDefaults)
+	dataID := s.dataBucketID(t)
+	data := s.resources("AWS::S3::Bucket")[dataID]
+	p := props(data)
+	if got := jsonOf(p["PublicAccessBlockConfiguration"]); got != `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}` {
+		t.Errorf("public access block = %s", got)
+	}
+	if got := jsonOf(p["BucketEncryption"]); !strings.Contains(got, `"SSEAlgorithm":"AES256"`) {
+		t.Errorf("bucket encryption = %s, want SSE-S3", got)
+	}
+	if p["LoggingConfiguration"] == nil {
+		t.Error("data bucket must write server access logs")
+	}
+	if data["DeletionPolicy"] != "Delete" {
+		t.Errorf("lab mode must delete the bucket, got %v", data["DeletionPolicy"])
+	}
+	// Every bucket refuses plain HTTP.
+	for id := range s.resources("AWS::S3::Bucket") {
+		if !s.bucketDeniesInsecureTransport(id) {
+			t.Errorf("bucket %s has no aws:SecureTransport deny (enforceSSL)", id)
+		}
+	}
+	// Auto-delete empties both buckets so cdk destroy can remove them.
+	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 2 {
+		t.Errorf("want auto-delete on both buckets, got %d", n)
+	}
+}
+
+func TestDeliveryStreamIsTheLabsFirehose(t *testing.T) {
+	s := synth(t, labDefaults)
+	streamID, _ := s.only(t, "AWS::Kinesis::Stream")
+	logsID, _ := s.only(t, "AWS::Logs::LogGroup")
+	s.has(t, "AWS::KinesisFirehose::DeliveryStream", map[string]any{
+		"DeliveryStreamName": "tenant_metrics_firehose",
+		"DeliveryStreamType": "KinesisStreamAsSource",
+		"KinesisStreamSourceConfiguration": map[string]any{
+			"KinesisStreamARN": map[string]any{"Fn::GetAtt": []any{streamID, "Arn"}},
+		},
+		"ExtendedS3DestinationConfiguration": map[string]any{
+			"BucketARN":         map[string]any{"Fn::GetAtt": []any{s.dataBucketID(t), "Arn"}},
+			"Prefix":            "stream/",
+			"ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
+			"BufferingHints":    map[string]any{"IntervalInSeconds": 60, "SizeInMBs": 1},
+			"CompressionFormat": "GZIP",
+			"CloudWatchLoggingOptions": map[string]any{
+				"Enabled":      true,
+				"LogGroupName": map[string]any{"Ref": logsID},
+			},
+			"RoleARN": map[string]any{"Fn::GetAtt": []any{s.roleID(t, "DeliveryRole"), "Arn"}},
+		},
+	})
+	_, ds := s.only(t, "AWS::KinesisFirehose::DeliveryStream")
+	// Firehose validates its role at creation: the policy must be in place first.
+	if !strings.Contains(jsonOf(ds["DependsOn"]), "DeliveryRolePolicy") {
+		t.Errorf("delivery stream must depend on its role policy, DependsOn=%v", ds["DependsOn"])
+	}
+}
+
+func TestDeliveryLogGroupIsOwnedWithFiniteRetention(t *testing.T) {
+	s := synth(t, labDefaults)
+	s.has(t, "AWS::Logs::LogGroup", map[string]any{
+		"LogGroupName":    "/aws/kinesisfirehose/tenant_metrics_firehose",
+		"RetentionInDays": 14,
+	})
+	_, lg := s.only(t, "AWS::Logs::LogGroup")
+	if lg["DeletionPolicy"] != "Delete" {
+		t.Errorf("lab mode must delete the log group, got %v", lg["DeletionPolicy"])
+	}
+}
+
+func TestIAMIsLeastPrivilege(t *testing.T) {
+	for name, overrides := range variants {
+		t.Run(name, func(t *testing.T) {
+			s := synth(t, overrides)
+			for id, pol := range s.resources("AWS::IAM::Policy") {
+				for _, st := range statements(pol) {
+					for _, a := range asList(st["Action"]) {
+						if a == "*" || strings.HasSuffix(a.(string), ":*") {
+							t.Errorf("policy %s grants %v", id, a)
+						}
+					}
+				}
+			}
+		})
+	}
+
+	s := synth(t, labDefaults)
+	bucketArn := map[string]any{"Fn::GetAtt": []any{s.dataBucketID(t), "Arn"}}
+	want := []map[string]any{
+		{"Sid": "BucketLevel", "Effect": "Allow",
+			"Action": []any{"s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"}, "Resource": bucketArn},
+		{"Sid": "ObjectsUnderPrefixes", "Effect": "Allow",
+			"Action": []any{"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"},
+			"Resource": []any{
+				map[string]any{"Fn::Join": []any{"", []any{bucketArn, "/errors/*"}}},
+				map[string]any{"Fn::Join": []any{"", []any{bucketArn, "/stream/*"}}},
+			}},
+	}
+	got := statements(s.policyOf(t, "DeliveryRolePolicy"))
+	if len(got) != 3 {
+		t.Fatalf("delivery policy should have 3 statements, got %s", jsonOf(got))
+	}
+	for i, w := range want {
+		if jsonOf(got[i]) != jsonOf(w) {
+			t.Errorf("statement %d:\n got %s\nwant %s", i, jsonOf(got[i]), jsonOf(w))
+		}
+	}
+	if jsonOf(got[2]["Action"]) != `"logs:PutLogEvents"` || !strings.Contains(jsonOf(got[2]["Resource"]), ":log-stream:") {
+		t.Errorf("logging statement should allow only PutLogEvents on the delivery log stream: %s", jsonOf(got[2]))
+	}
+
+	// The source role the Firehose L2 generates may only read this one stream.
+	streamID, _ := s.only(t, "AWS::Kinesis::Stream")
+	for _, st := range statements(s.policyOf(t, "DeliveryStreamServiceRoleDefaultPolicy")) {
+		for _, a := range asList(st["Action"]) {
+			if !strings.HasPrefix(a.(string), "kinesis:") {
+				t.Errorf("source role grants %v", a)
+			}
+		}
+		if jsonOf(st["Resource"]) != jsonOf(map[string]any{"Fn::GetAtt": []any{streamID, "Arn"}}) {
+			t.Errorf("source role resource = %s, want the stream only", jsonOf(st["Resource"]))
+		}
+	}
+	// The delivery role trusts only Firehose acting for this account.
+	role := s.resources("AWS::IAM::Role")[s.roleID(t, "DeliveryRole")]
+	trust := jsonOf(props(role)["AssumeRolePolicyDocument"])
+	if !strings.Contains(trust, `"firehose.amazonaws.com"`) || !strings.Contains(trust, `"aws:SourceAccount"`) {
+		t.Errorf("delivery role trust = %s", trust)
+	}
+	if props(role)["ManagedPolicyArns"] != nil || props(role)["Policies"] != nil {
+		t.Errorf("delivery role must carry only DeliveryRolePolicy: %s", jsonOf(props(role)))
+	}
+}
+
+func TestRetainKeepsDataOnDestroy(t *testing.T) {
+	s := synth(t, map[string]string{"retain": "true"})
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::Kinesis::Stream", "AWS::Logs::LogGroup"} {
+		for id, r := range s.resources(typ) {
+			if r["DeletionPolicy"] != "Retain" || r["UpdateReplacePolicy"] != "Retain" {
+				t.Errorf("%s %s: DeletionPolicy=%v UpdateReplacePolicy=%v, want Retain", typ, id, r["DeletionPolicy"], r["UpdateReplacePolicy"])
+			}
+		}
+	}
+	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 0 {
+		t.Errorf("retain must not empty buckets on destroy, found %d auto-delete resources", n)
+	}
+}
+
+func TestExistingBucketIsNeverTouched(t *testing.T) {
+	s := synth(t, map[string]string{"bucketName": "my-existing-lab-bucket"})
+	for _, typ := range []string{"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "Custom::S3AutoDeleteObjects"} {
+		if n := len(s.resources(typ)); n != 0 {
+			t.Errorf("importing a bucket must create no %s, found %d", typ, n)
+		}
+	}
+	pol := jsonOf(statements(s.policyOf(t, "DeliveryRolePolicy")))
+	for _, want := range []string{`":s3:::my-existing-lab-bucket/stream/*"`, `":s3:::my-existing-lab-bucket/errors/*"`, `":s3:::my-existing-lab-bucket"`} {
+		if !strings.Contains(pol, want) {
+			t.Errorf("delivery policy lacks %s: %s", want, pol)
+		}
+	}
+	if strings.Contains(pol, "my-existing-lab-bucket/*") || strings.Contains(pol, "Delete") {
+		t.Errorf("delivery policy reaches beyond its prefixes: %s", pol)
+	}
+	s.has(t, "AWS::KinesisFirehose::DeliveryStream", map[string]any{
+		"ExtendedS3DestinationConfiguration": map[string]any{
+			"BucketARN": map[string]any{"Fn::Join": []any{"", []any{"arn:", map[string]any{"Ref": "AWS::Partition"}, ":s3:::my-existing-lab-bucket"}}},
+		},
+	})
+}
+
+func TestNamePrefixSeparatesDeployments(t *testing.T) {
+	s := synth(t, map[string]string{"namePrefix": "alice"})
+	if got := *s.pipeline.Stack.StackName(); got != "alice-TenantMetricsLab" {
+		t.Errorf("stack name = %q", got)
+	}
+	s.has(t, "AWS::Kinesis::Stream", map[string]any{"Name": "alice-tenant-metrics-stream"})
+	s.has(t, "AWS::KinesisFirehose::DeliveryStream", map[string]any{"DeliveryStreamName": "alice-tenant_metrics_firehose"})
+	s.has(t, "AWS::Logs::LogGroup", map[string]any{"LogGroupName": "/aws/kinesisfirehose/alice-tenant_metrics_firehose"})
+}
+
+func TestOverridesReachTheTemplate(t *testing.T) {
+	s := synth(t, map[string]string{
+		"shardCount": "2", "retentionHours": "48", "bufferSizeMiB": "5", "bufferIntervalSeconds": "300",
+		"compression": "Snappy", "logRetentionDays": "30", "prefix": "raw/", "errorPrefix": "failed/",
+		"streamName": "metrics", "deliveryStreamName": "metrics_to_s3",
+	})
+	s.has(t, "AWS::Kinesis::Stream", map[string]any{"Name": "metrics", "ShardCount": 2, "RetentionPeriodHours": 48})
+	s.has(t, "AWS::KinesisFirehose::DeliveryStream", map[string]any{
+		"DeliveryStreamName": "metrics_to_s3",
+		"ExtendedS3DestinationConfiguration": map[string]any{
+			"Prefix": "raw/", "ErrorOutputPrefix": "failed/", "CompressionFormat": "Snappy",
+			"BufferingHints": map[string]any{"IntervalInSeconds": 300, "SizeInMBs": 5},
+		},
+	})
+	s.has(t, "AWS::Logs::LogGroup", map[string]any{"RetentionInDays": 30})
+	if pol := jsonOf(statements(s.policyOf(t, "DeliveryRolePolicy"))); !strings.Contains(pol, "/raw/*") || !strings.Contains(pol, "/failed/*") {
+		t.Errorf("delivery policy must follow the prefixes: %s", pol)
+	}
+}
+
+func TestOutputsTellTheUserWhatToDoNext(t *testing.T) {
+	s := synth(t, labDefaults)
+	outputs := s.raw["Outputs"].(map[string]any)
+	for _, name := range []string{"StreamName", "StreamArn", "DeliveryStreamName", "BucketName", "DeliveredObjectsConsoleUrl", "ProducerCommand"} {
+		if outputs[name] == nil {
+			t.Errorf("missing output %s", name)
+		}
+	}
+	streamID, _ := s.only(t, "AWS::Kinesis::Stream")
+	noPanic(t, func() {
+		s.template.HasOutput(jsii.String("ProducerCommand"), map[string]any{
+			"Value": map[string]any{"Fn::Join": []any{"", []any{
+				"go run ./producer send --region ", map[string]any{"Ref": "AWS::Region"}, " ", map[string]any{"Ref": streamID},
+			}}},
+		})
+	})
+	if url := jsonOf(outputs["DeliveredObjectsConsoleUrl"]); !strings.Contains(url, "console.aws.amazon.com/s3/buckets/") || !strings.Contains(url, "prefix=stream/") {
+		t.Errorf("console URL output = %s", url)
+	}
+}
+
+// TestNagHasNoUnsuppressedFindings runs cdk-nag's AwsSolutions pack (applied by stacks.Build) on every variant.
+func TestNagHasNoUnsuppressedFindings(t *testing.T) {
+	for name, overrides := range variants {
+		t.Run(name, func(t *testing.T) {
+			s := synth(t, overrides)
+			noPanic(t, func() {
+				a := assertions.Annotations_FromStack(s.pipeline.Stack)
+				nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+				for _, m := range append(*a.FindError(jsii.String("*"), nag), *a.FindWarning(jsii.String("*"), nag)...) {
+					t.Errorf("%s: %v", *m.Id, m.Entry.Data)
+				}
+			})
+		})
+	}
+}
+
+// TestNagIsApplied proves the nag test above can fail: without the suppressions' reason the pack reports KDF1.
+func TestNagIsApplied(t *testing.T) {
+	s := synth(t, labDefaults)
+	md := jsonOf(s.resources("AWS::KinesisFirehose::DeliveryStream"))
+	if !strings.Contains(md, `"AwsSolutions-KDF1"`) {
+		t.Fatalf("expected a KDF1 suppression on the delivery stream, metadata: %s", md)
+	}
+	dir := t.TempDir()
+	app := newApp(t, nil, dir)
+	if _, err := stacks.Build(app); err != nil {
+		t.Fatal(err)
+	}
+	// A bare bucket with no encryption settings, logs or SSL policy must be reported and must fail the synth.
+	stack := awscdk.NewStack(app, jsii.String("Probe"), nil)
+	awss3.NewCfnBucket(stack, jsii.String("Bare"), nil)
+	func() {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Error("synth with an unsuppressed AwsSolutions error succeeded")
+			}
+		}()
+		app.Synth(nil)
+	}()
+	report, err := os.ReadFile(filepath.Join(dir, "validation-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(report), "AwsSolutions-S1") || !strings.Contains(string(report), "Probe/Bare") {
+		t.Fatalf("validation report does not flag the bare bucket:\n%.2000s", report)
+	}
+}
+
+func TestInvalidContextFailsBeforeAnyConstruct(t *testing.T) {
+	noPanic(t, func() {
+		app := newApp(t, map[string]string{"shardCount": "zero", "prefix": "stream"}, t.TempDir())
+		_, err := stacks.Build(app)
+		if err == nil {
+			t.Fatal("invalid context accepted")
+		}
+		for _, want := range []string{`shardCount="zero"`, "whole number", `prefix="stream"`, "must end with '/'"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q lacks %q", err, want)
+			}
+		}
+		if n := len(*app.Node().Children()); n != 0 {
+			t.Errorf("%d constructs were created before validation failed", n)
+		}
+	})
+}
+
+// variants are the configurations every cross-cutting test (nag, IAM, golden files) checks.
+var variants = map[string]map[string]string{
+	"lab":             labDefaults,
+	"retain":          {"retain": "true"},
+	"existing-bucket": {"bucketName": "my-existing-lab-bucket", "namePrefix": "alice"},
+}
+
+// dataBucketID returns the logical id of the data bucket (the one that writes access logs).
+func (s *synthesized) dataBucketID(t testing.TB) string {
+	t.Helper()
+	for id, r := range s.resources("AWS::S3::Bucket") {
+		if props(r)["LoggingConfiguration"] != nil || strings.HasPrefix(id, "DataBucket") {
+			return id
+		}
+	}
+	t.Fatal("no data bucket")
+	return ""
+}
+
+func (s *synthesized) roleID(t testing.TB, prefix string) string {
+	t.Helper()
+	for id := range s.resources("AWS::IAM::Role") {
+		if strings.HasPrefix(id, prefix) {
+			return id
+		}
+	}
+	t.Fatalf("no role %s*", prefix)
+	return ""
+}
+
+func (s *synthesized) policyOf(t testing.TB, prefix string) map[string]any {
+	t.Helper()
+	for id, p := range s.resources("AWS::IAM::Policy") {
+		if strings.HasPrefix(id, prefix) {
+			return p
+		}
+	}
+	t.Fatalf("no policy %s*", prefix)
+	return nil
+}
+
+func (s *synthesized) bucketDeniesInsecureTransport(bucketID string) bool {
+	for _, pol := range s.resources("AWS::S3::BucketPolicy") {
+		if jsonOf(props(pol)["Bucket"]) != jsonOf(map[string]any{"Ref": bucketID}) {
+			continue
+		}
+		for _, st := range statementsOf(props(pol)["PolicyDocument"]) {
+			if st["Effect"] == "Deny" && strings.Contains(jsonOf(st["Condition"]), `"aws:SecureTransport":"false"`) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func statements(policy map[string]any) []map[string]any {
+	return statementsOf(props(policy)["PolicyDocument"])
+}
+
+func statementsOf(doc any) []map[string]any {
+	var out []map[string]any
+	d, _ := doc.(map[string]any)
+	for _, st := range asList(d["Statement"]) {
+		out = append(out, st.(map[string]any))
+	}
+	return out
+}
+
+// asList normalizes IAM's "one value or a list" fields.
+func asList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	if v == nil {
+		return nil
+	}
+	return []any{v}
+}
