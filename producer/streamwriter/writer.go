@@ -1,0 +1,361 @@
+// Package streamwriter writes records to a Kinesis data stream with PutRecords: batched within the API's limits,
+// several requests in flight, paced to the shards' write limits, and retrying every throttled or failed record
+// until it is accepted, the writer is closed, or an error makes further attempts pointless. Nothing is dropped
+// silently: every record put is counted as accepted or failed.
+package streamwriter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+)
+
+// Limits of the PutRecords API and of one shard.
+const (
+	MaxBatchRecords       = 500
+	MaxBatchBytes         = 5 << 20 // data plus partition keys of one request
+	MaxRecordBytes        = 1 << 20 // data plus partition key of one record
+	MaxPartitionKeyLen    = 256
+	ShardRecordsPerSecond = 1000
+	ShardBytesPerSecond   = 1 << 20
+)
+
+// API is the part of the Kinesis client the writer uses.
+type API interface {
+	PutRecords(ctx context.Context, in *kinesis.PutRecordsInput, optFns ...func(*kinesis.Options)) (*kinesis.PutRecordsOutput, error)
+	ListShards(ctx context.Context, in *kinesis.ListShardsInput, optFns ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
+}
+
+// Record is one Kinesis record.
+type Record struct {
+	Data         []byte
+	PartitionKey string
+}
+
+func (r Record) size() int { return len(r.Data) + len(r.PartitionKey) }
+
+// Options tune a Writer; zero values take the defaults.
+type Options struct {
+	Stream      string        // stream name (required)
+	MaxInFlight int           // concurrent PutRecords requests; default 4
+	Linger      time.Duration // how long a partial batch waits for more records; default 50 ms
+	NoPacing    bool          // send without pacing to the shard limits (only throttling slows it down)
+	BaseBackoff time.Duration // first retry delay, doubled per attempt with full jitter; default 100 ms
+	MaxBackoff  time.Duration // retry delay cap; default 2 s
+	QueueSize   int           // records buffered before Put blocks; default 2 x MaxBatchRecords
+	now         func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 4
+	}
+	if o.Linger <= 0 {
+		o.Linger = 50 * time.Millisecond
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = 100 * time.Millisecond
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 2 * time.Second
+	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = 2 * MaxBatchRecords
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+}
+
+// Stats are the writer's counters; every record put ends up in Accepted or Failed.
+type Stats struct {
+	Put       int64 // records handed to Put
+	Accepted  int64 // records Kinesis acknowledged
+	Bytes     int64 // data bytes acknowledged
+	Failed    int64 // records given up on (non-retryable error, or the writer closed before they were accepted)
+	Retried   int64 // record re-sends, for any reason
+	Throttled int64 // record attempts refused for throughput (per-record or whole request)
+	Requests  int64 // PutRecords calls made
+	Shards    int   // open shards the pacing is based on (0 when not pacing)
+}
+
+// InFlight is how many records are buffered or being sent.
+func (s Stats) InFlight() int64 { return s.Put - s.Accepted - s.Failed }
+
+// Writer batches and sends records. Put and Close must be called from one goroutine; Stats from any.
+type Writer struct {
+	api    API
+	opts   Options
+	pacer  *pacer
+	shards *shardMap
+
+	in      chan Record
+	batches chan []Record
+	done    chan struct{} // closed when every goroutine has finished
+
+	sendCtx context.Context // canceled to abandon retries: Close's deadline or a fatal error
+	cancel  context.CancelFunc
+
+	fatalOnce sync.Once
+	fatal     atomic.Pointer[error]
+
+	put, accepted, bytes, failed, retried, throttled, requests atomic.Int64
+}
+
+// New learns the stream's open shards (for pacing and to fail fast on a missing stream or missing rights) and
+// starts the writer's goroutines.
+func New(ctx context.Context, api API, opts Options) (*Writer, error) {
+	if opts.Stream == "" {
+		return nil, errors.New("streamwriter: no stream name")
+	}
+	opts.defaults()
+	w := &Writer{
+		api:     api,
+		opts:    opts,
+		in:      make(chan Record, opts.QueueSize),
+		batches: make(chan []Record),
+		done:    make(chan struct{}),
+	}
+	shards, err := listOpenShards(ctx, api, opts.Stream)
+	if err != nil {
+		return nil, fmt.Errorf("list shards of stream %s: %w", opts.Stream, err)
+	}
+	w.shards = shards
+	if !opts.NoPacing {
+		w.pacer = newPacer(len(shards.starts), ShardRecordsPerSecond, ShardBytesPerSecond, opts.now)
+	}
+	w.sendCtx, w.cancel = context.WithCancel(context.Background())
+
+	var senders sync.WaitGroup
+	for range opts.MaxInFlight {
+		senders.Go(func() {
+			for b := range w.batches {
+				w.send(b)
+			}
+		})
+	}
+	go func() {
+		w.aggregate()
+		close(w.batches)
+		senders.Wait()
+		close(w.done)
+	}()
+	return w, nil
+}
+
+// Put queues a record, blocking while the queue is full (back-pressure). It fails on a record over the API's
+// limits, when ctx ends, and after a non-retryable error, which it returns.
+func (w *Writer) Put(ctx context.Context, r Record) error {
+	if err := w.Err(); err != nil {
+		return err
+	}
+	if n := len(r.PartitionKey); n == 0 || n > MaxPartitionKeyLen {
+		return fmt.Errorf("partition key of %d characters: must be 1 to %d", n, MaxPartitionKeyLen)
+	}
+	if r.size() > MaxRecordBytes {
+		return fmt.Errorf("record of %d bytes (data plus partition key): over the %d-byte limit", r.size(), MaxRecordBytes)
+	}
+	select {
+	case w.in <- r:
+		w.put.Add(1)
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops accepting records and waits until every queued record is accepted or failed. When ctx ends first,
+// retries are abandoned and what was not accepted counts as failed. The error is the first non-retryable one.
+func (w *Writer) Close(ctx context.Context) (Stats, error) {
+	close(w.in)
+	select {
+	case <-w.done:
+	case <-ctx.Done():
+		w.cancel()
+		<-w.done
+	}
+	w.cancel()
+	return w.Stats(), w.Err()
+}
+
+// Err returns the non-retryable error that stopped the writer, if any.
+func (w *Writer) Err() error {
+	if p := w.fatal.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Stats returns the current counters.
+func (w *Writer) Stats() Stats {
+	s := Stats{
+		Put: w.put.Load(), Accepted: w.accepted.Load(), Bytes: w.bytes.Load(), Failed: w.failed.Load(),
+		Retried: w.retried.Load(), Throttled: w.throttled.Load(), Requests: w.requests.Load(),
+	}
+	if w.pacer != nil {
+		s.Shards = len(w.shards.starts)
+	}
+	return s
+}
+
+func (w *Writer) setFatal(err error) {
+	w.fatalOnce.Do(func() {
+		w.fatal.Store(&err)
+		w.cancel()
+	})
+}
+
+// aggregate turns the record queue into batches: full ones at once, partial ones after the linger time.
+func (w *Writer) aggregate() {
+	var batch []Record
+	var size int
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		linger.Stop()
+		if w.sendCtx.Err() != nil {
+			w.failed.Add(int64(len(batch)))
+		} else {
+			select {
+			case w.batches <- batch:
+			case <-w.sendCtx.Done():
+				w.failed.Add(int64(len(batch)))
+			}
+		}
+		batch, size = nil, 0
+	}
+	for {
+		select {
+		case r, ok := <-w.in:
+			if !ok {
+				flush()
+				return
+			}
+			if w.sendCtx.Err() != nil {
+				w.failed.Add(1) // abandoned: the writer failed or its close deadline passed
+				continue
+			}
+			if len(batch) == MaxBatchRecords || size+r.size() > MaxBatchBytes {
+				flush()
+			}
+			w.wait(w.pacer.reserve(w.shards.shardOf(r.PartitionKey), r.size()))
+			if len(batch) == 0 {
+				linger.Reset(w.opts.Linger)
+			}
+			batch = append(batch, r)
+			size += r.size()
+		case <-linger.C:
+			flush()
+		}
+	}
+}
+
+// minSleep batches up small pacing waits: sleeping per record at 1,000 records/s would cost more than it paces.
+const minSleep = 5 * time.Millisecond
+
+// wait sleeps off pacing debt once it is worth a timer.
+func (w *Writer) wait(d time.Duration) {
+	if d < minSleep {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-w.sendCtx.Done():
+	}
+}
+
+// send delivers one batch, re-sending throttled and failed records with backoff until all are accepted or
+// further attempts are abandoned.
+func (w *Writer) send(batch []Record) {
+	pending := batch
+attempts:
+	for attempt := 1; len(pending) > 0; attempt++ {
+		if attempt > 1 {
+			w.retried.Add(int64(len(pending)))
+			if !w.sleep(backoff(attempt-1, w.opts.BaseBackoff, w.opts.MaxBackoff)) {
+				break
+			}
+			for _, r := range pending {
+				// Re-sent records use shard capacity again, so they are paced like new ones.
+				w.wait(w.pacer.reserve(w.shards.shardOf(r.PartitionKey), r.size()))
+			}
+		}
+		entries := make([]types.PutRecordsRequestEntry, len(pending))
+		for i, r := range pending {
+			entries[i] = types.PutRecordsRequestEntry{Data: r.Data, PartitionKey: aws.String(r.PartitionKey)}
+		}
+		w.requests.Add(1)
+		out, err := w.api.PutRecords(w.sendCtx, &kinesis.PutRecordsInput{StreamName: aws.String(w.opts.Stream), Records: entries})
+		if err != nil {
+			switch classify(err) {
+			case throttle:
+				w.throttled.Add(int64(len(pending)))
+				continue
+			case retry:
+				continue
+			case fatal:
+				w.setFatal(fmt.Errorf("PutRecords to stream %s: %w", w.opts.Stream, err))
+			}
+			break attempts // abandoned or fatal
+		}
+		if len(out.Records) != len(pending) {
+			// Without a result per record nothing is known to be accepted: send them all again.
+			continue
+		}
+		var again []Record
+		for i, res := range out.Records {
+			if res.ErrorCode == nil {
+				w.accepted.Add(1)
+				w.bytes.Add(int64(len(pending[i].Data)))
+				continue
+			}
+			switch classifyCode(*res.ErrorCode) {
+			case throttle:
+				w.throttled.Add(1)
+				again = append(again, pending[i])
+			case retry:
+				again = append(again, pending[i])
+			default:
+				w.failed.Add(1)
+				w.setFatal(fmt.Errorf("stream %s rejected a record: %s: %s", w.opts.Stream, *res.ErrorCode, aws.ToString(res.ErrorMessage)))
+			}
+		}
+		pending = again
+	}
+	// Whatever is still pending was abandoned (closed, or a fatal error).
+	w.failed.Add(int64(len(pending)))
+}
+
+// sleep waits d unless retries are abandoned first; it reports whether to go on.
+func (w *Writer) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return w.sendCtx.Err() == nil
+	case <-w.sendCtx.Done():
+		return false
+	}
+}
+
+// backoff is "full jitter" exponential backoff: uniform in [0, min(max, base*2^(n-1))].
+func backoff(n int, base, maxDelay time.Duration) time.Duration {
+	d := maxDelay
+	if n < 30 {
+		d = min(maxDelay, base<<(n-1))
+	}
+	return time.Duration(rand.Int64N(int64(d) + 1))
+}
