@@ -3,6 +3,8 @@ package streamwriter
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkretry "github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -60,4 +62,17 @@ func classifyCode(code string) verdict {
 		return fatal
 	}
 	return retry
+}
+
+// describeSetupError turns the first call's errors into the sentence a person needs.
+func describeSetupError(stream string, err error) error {
+	var notFound *types.ResourceNotFoundException
+	var apiErr smithy.APIError
+	switch {
+	case errors.As(err, &notFound):
+		return fmt.Errorf("stream %s not found: check the name, the region and the account (%s)", stream, aws.ToString(notFound.Message))
+	case errors.As(err, &apiErr) && strings.Contains(apiErr.ErrorCode(), "AccessDenied"):
+		return fmt.Errorf("not allowed to read the shards of stream %s (kinesis:ListShards): %s", stream, apiErr.ErrorMessage())
+	}
+	return fmt.Errorf("list shards of stream %s: %w", stream, err)
 }

@@ -126,7 +126,7 @@ func New(ctx context.Context, api API, opts Options) (*Writer, error) {
 	}
 	shards, err := listOpenShards(ctx, api, opts.Stream)
 	if err != nil {
-		return nil, fmt.Errorf("list shards of stream %s: %w", opts.Stream, err)
+		return nil, describeSetupError(opts.Stream, err)
 	}
 	w.shards = shards
 	if !opts.NoPacing {
@@ -298,7 +298,7 @@ attempts:
 			entries[i] = types.PutRecordsRequestEntry{Data: r.Data, PartitionKey: aws.String(r.PartitionKey)}
 		}
 		w.requests.Add(1)
-		out, err := w.api.PutRecords(w.sendCtx, &kinesis.PutRecordsInput{StreamName: aws.String(w.opts.Stream), Records: entries})
+		out, err := w.api.PutRecords(w.sendCtx, &kinesis.PutRecordsInput{StreamName: aws.String(w.opts.Stream), Records: entries}, noSDKRetries)
 		if err != nil {
 			switch classify(err) {
 			case throttle:
@@ -338,6 +338,10 @@ attempts:
 	// Whatever is still pending was abandoned (closed, or a fatal error).
 	w.failed.Add(int64(len(pending)))
 }
+
+// noSDKRetries leaves every retry decision to send: the SDK's retryer would re-send whole batches on its own
+// schedule and give up after three attempts, which would hide throttling from the pacing and the counters.
+func noSDKRetries(o *kinesis.Options) { o.Retryer = aws.NopRetryer{} }
 
 // sleep waits d unless retries are abandoned first; it reports whether to go on.
 func (w *Writer) sleep(d time.Duration) bool {

@@ -1,0 +1,264 @@
+// Command producer generates the lab's multi-tenant telemetry events and writes them to the Kinesis data stream.
+//
+//	producer send [flags] [STREAM]   write events to the stream (default tenant-metrics-stream)
+//	producer print [flags]           write events to stdout as NDJSON, no AWS needed
+//
+// Run `producer help` or `producer send --help` for every flag.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitUndelivered = 1 // some events were not accepted, or the run could not start (AWS set-up, stream missing)
+	exitUsage       = 2
+)
+
+// DefaultStream is the lab's stream name, so `producer send` alone does what the lab did.
+const DefaultStream = "tenant-metrics-stream"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr))
+	stop()
+	os.Exit(code)
+}
+
+const usage = `producer generates multi-tenant SaaS telemetry events for the tenant-metrics-lab pipeline.
+
+Usage:
+  producer send [flags] [STREAM]   write events to a Kinesis data stream (default %s)
+  producer print [flags]           write events to stdout as NDJSON (no AWS needed)
+  producer help                    show this help
+
+Run "producer send --help" or "producer print --help" for the flags of each command.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, usage, DefaultStream)
+		return exitUsage
+	}
+	switch args[0] {
+	case "send":
+		return runSend(ctx, args[1:], stdout, stderr, tty)
+	case "print":
+		return runPrint(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintf(stdout, usage, DefaultStream)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "producer: unknown command %q\n\n"+usage, args[0], DefaultStream)
+	return exitUsage
+}
+
+// generatorFlags are the event-content flags shared by send and print.
+type generatorFlags struct {
+	seed      uint64
+	startDate string
+	days      int
+	runID     string
+}
+
+func (g *generatorFlags) register(fs *flag.FlagSet) {
+	fs.Uint64Var(&g.seed, "seed", 0, "make the sequence of events reproducible (event ids stay unique per run unless --run-id is fixed)")
+	fs.StringVar(&g.startDate, "start-date", "", "backfill: first day (YYYY-MM-DD, UTC) of random timestamps, like the original generator")
+	fs.IntVar(&g.days, "days", 0, "backfill: number of days from --start-date to spread timestamps over (default 1 with --start-date)")
+	fs.StringVar(&g.runID, "run-id", "", "prefix of every event id (default: random per run)")
+}
+
+func (g *generatorFlags) options(fs *flag.FlagSet) (telemetry.Options, error) {
+	o := telemetry.Options{RunID: g.runID}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" {
+			o.Seed, o.HasSeed = g.seed, true
+		}
+	})
+	if g.days < 0 {
+		return o, fmt.Errorf("--days %d: must be 1 or more", g.days)
+	}
+	if g.days > 0 && g.startDate == "" {
+		return o, errors.New("--days needs --start-date")
+	}
+	if g.startDate != "" {
+		start, err := time.Parse(time.DateOnly, g.startDate)
+		if err != nil {
+			return o, fmt.Errorf("--start-date %q: want YYYY-MM-DD", g.startDate)
+		}
+		o.Backfill = telemetry.Backfill{Start: start, Days: max(g.days, 1)}
+	}
+	return o, nil
+}
+
+// newFlagSet returns a flag set that reports errors to the caller instead of exiting.
+func newFlagSet(name, synopsis, details string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\n%s\nFlags:\n", synopsis, details)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// usageError prints msg and the command's usage, and returns the usage exit code.
+func usageError(fs *flag.FlagSet, msg string) int {
+	fmt.Fprintf(fs.Output(), "producer %s: %s\n\n", fs.Name(), msg)
+	fs.Usage()
+	return exitUsage
+}
+
+func runPrint(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("print", "producer print [--count N] [--seed N] [--start-date YYYY-MM-DD --days N]",
+		"Writes telemetry events to stdout, one JSON object per line, without any AWS access.\n", stderr)
+	count := fs.Int64("count", 10, "number of events to print")
+	var g generatorFlags
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if *count < 0 {
+		return usageError(fs, fmt.Sprintf("--count %d: must be 0 or more", *count))
+	}
+	opts, err := g.options(fs)
+	if err != nil {
+		return usageError(fs, err.Error())
+	}
+	gen, err := telemetry.NewGenerator(opts)
+	if err != nil {
+		return usageError(fs, err.Error())
+	}
+	var e telemetry.Event
+	buf := make([]byte, 0, 64<<10)
+	for i := int64(0); i < *count; i++ {
+		gen.Next(&e)
+		buf = telemetry.AppendNDJSON(buf, &e)
+		if len(buf) > 60<<10 || i == *count-1 {
+			if _, err := stdout.Write(buf); err != nil {
+				fmt.Fprintf(stderr, "producer print: %v\n", err)
+				return exitUndelivered
+			}
+			buf = buf[:0]
+		}
+	}
+	return exitOK
+}
+
+const sendDetails = `Writes telemetry events to a Kinesis data stream with batched PutRecords requests, paced to the stream's
+shard limits (1,000 records/s and 1 MiB/s per shard) and retrying every throttled or failed record. STREAM
+defaults to %s. Stops after --count events or --duration, or on Ctrl-C/SIGTERM; then it delivers what is
+buffered and in flight (for at most --flush-timeout) and prints a summary.
+
+Partition keys: "tenant" (default) keeps each tenant's events in order on one shard, as the lab did, but the
+tenants are unevenly weighted: on a 4-shard stream about 40%% of events hash to one shard, which caps the stream
+at about 0.63 of its capacity. "event" uses the event id and spreads evenly over the shards.
+
+Credentials and region come from the standard AWS chain (AWS_PROFILE, AWS_REGION, environment, SSO, roles);
+AWS_ENDPOINT_URL_KINESIS or AWS_ENDPOINT_URL work as well as --endpoint-url.
+
+Exit status: 0 when every event was accepted, 1 when some were not (counted in the summary) or the run could
+not start, 2 for usage errors.
+`
+
+func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
+	fs := newFlagSet("send", "producer send [flags] [STREAM]", fmt.Sprintf(sendDetails, DefaultStream), stderr)
+	rate := fs.Float64("rate", send.DefaultRate, "events per second; 0 sends as fast as the stream accepts")
+	count := fs.Int64("count", 0, "stop after this many events (0: no limit)")
+	duration := fs.Duration("duration", 0, "stop after this long, e.g. 10m (0: until Ctrl-C)")
+	partitionKey := fs.String("partition-key", send.KeyTenant, `partition key: "tenant" or "event"`)
+	flushTimeout := fs.Duration("flush-timeout", 30*time.Second, "how long to keep delivering buffered events after stopping")
+	inFlight := fs.Int("in-flight", 4, "concurrent PutRecords requests")
+	verbose := fs.Bool("verbose", false, "also print every event to stdout, as the lab's generator did")
+	var aws awsclient.Options
+	fs.StringVar(&aws.Region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
+	fs.StringVar(&aws.Profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
+	fs.StringVar(&aws.EndpointURL, "endpoint-url", "", "Kinesis endpoint, e.g. http://127.0.0.1:4568 for a local emulator")
+	var g generatorFlags
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	stream := DefaultStream
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		stream = fs.Arg(0)
+	default:
+		return usageError(fs, fmt.Sprintf("one STREAM at most, got %s", strings.Join(fs.Args(), " ")))
+	}
+	genOpts, err := g.options(fs)
+	if err != nil {
+		return usageError(fs, err.Error())
+	}
+	opts := send.Options{
+		Stream: stream, Rate: *rate, Count: *count, Duration: *duration, PartitionKey: *partitionKey,
+		FlushTimeout: *flushTimeout, Generator: genOpts, Writer: streamwriter.Options{MaxInFlight: *inFlight},
+	}
+	if err := opts.Validate(); err != nil {
+		return usageError(fs, err.Error())
+	}
+	if *inFlight < 1 {
+		return usageError(fs, fmt.Sprintf("--in-flight %d: must be 1 or more", *inFlight))
+	}
+	if *verbose {
+		opts.Verbose = stdout
+	}
+	if tty {
+		opts.Progress = func(s send.Summary) {
+			secs := max(s.Elapsed.Seconds(), 1e-9)
+			fmt.Fprintf(stderr, "\r\033[Ksent %d  %.0f events/s  %.1f KiB/s  retried %d  throttled %d  in flight %d",
+				s.Accepted, float64(s.Accepted)/secs, float64(s.Bytes)/1024/secs, s.Retried, s.Throttled, s.InFlight())
+		}
+	}
+
+	client, err := awsclient.Kinesis(ctx, aws)
+	if err != nil {
+		fmt.Fprintf(stderr, "producer send: %v\n", err)
+		return exitUndelivered
+	}
+	sum, err := send.Run(ctx, client, opts)
+	if tty {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if sum.Stream != "" {
+		fmt.Fprintf(stderr, "producer send: %s\n", sum)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "producer send: %v\n", err)
+		return exitUndelivered
+	}
+	return exitOK
+}
+
+// parseExit maps a flag parsing error to an exit code; -h/--help is a successful request for help.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
