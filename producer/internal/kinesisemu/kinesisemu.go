@@ -116,10 +116,13 @@ func (e *Emulator) Stop() {
 const Region = "us-east-1"
 
 // Client returns a Kinesis client for the emulator with static test credentials.
-func (e *Emulator) Client() *kinesis.Client {
+func (e *Emulator) Client() *kinesis.Client { return ClientAt(e.Endpoint) }
+
+// ClientAt returns a Kinesis client for any local endpoint (the emulator, or a proxy in front of it).
+func ClientAt(endpoint string) *kinesis.Client {
 	return kinesis.New(kinesis.Options{
 		Region:       Region,
-		BaseEndpoint: aws.String(e.Endpoint),
+		BaseEndpoint: aws.String(endpoint),
 		Credentials:  aws.CredentialsProviderFunc(testCredentials),
 	})
 }
