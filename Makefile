@@ -40,3 +40,16 @@ test: $(NPM_STAMP) ## everything CI checks: formatting, vet, all Go tests, and a
 	  cmp "$$out/TenantMetricsLab.template.json" test/testdata/lab.template.json \
 	    || { echo "CLI synth differs from test/testdata/lab.template.json" >&2; exit 1; }; \
 	  echo "CLI synth matches test/testdata/lab.template.json"
+
+.PHONY: bench
+bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), send throughput vs shard limits
+	@go test ./producer/telemetry -run '^$$' -bench 'GenerateEncode' -benchmem -cpu 1 -count 5 | tee /dev/stderr \
+	  | awk '/^BenchmarkGenerateEncode/ { n[$$1]++; ns[$$1] += $$3; al[$$1] += $$7 } \
+	    END { f = ns["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"]; \
+	          j = ns["BenchmarkGenerateEncodeJSONBaseline"] / n["BenchmarkGenerateEncodeJSONBaseline"]; \
+	          printf "generate+encode: %.0f ns/event, %.0f allocs/event; encoding/json: %.0f ns/event; ratio %.2f\n", \
+	            f, al["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"], j, f / j }'
+	@go test ./producer/send -run '^$$' -bench 'Throughput' -benchtime 1x \
+	  | awk '/^BenchmarkThroughput/ { for (i = 1; i < NF; i++) if ($$(i+1) == "capacity-ratio") r = $$i; \
+	    for (i = 1; i < NF; i++) if ($$(i+1) == "events/s") e = $$i; \
+	    printf "send --rate 0, %s: %s events/s = %s of the shard limits\n", $$1, e, r }'

@@ -75,7 +75,7 @@ func (o *Options) Validate() error {
 	case o.PartitionKey != KeyTenant && o.PartitionKey != KeyEvent:
 		return fmt.Errorf("partition key %q: must be %q or %q", o.PartitionKey, KeyTenant, KeyEvent)
 	}
-	return nil
+	return o.Generator.Validate()
 }
 
 // Run generates and sends events until Count or Duration is reached or ctx ends (Ctrl-C), then flushes what is

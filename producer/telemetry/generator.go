@@ -92,6 +92,17 @@ func (w weighted) pick(r *randBits) int {
 	return len(w.cum) - 1
 }
 
+// Validate reports options a person can get wrong.
+func (o Options) Validate() error {
+	if o.RunID != "" && !runIDPattern.MatchString(o.RunID) {
+		return fmt.Errorf("run id %q: must be 1 to 64 of A-Z a-z 0-9 _ .", o.RunID)
+	}
+	if o.Backfill.Days < 0 {
+		return fmt.Errorf("backfill days %d: must not be negative", o.Backfill.Days)
+	}
+	return nil
+}
+
 // NewGenerator returns a generator configured by opts.
 func NewGenerator(opts Options) (*Generator, error) {
 	seed := opts.Seed
@@ -104,11 +115,8 @@ func NewGenerator(opts Options) (*Generator, error) {
 		binary.BigEndian.PutUint64(b[:], randomUint64())
 		run = hex.EncodeToString(b[:])
 	}
-	if !runIDPattern.MatchString(run) {
-		return nil, fmt.Errorf("run id %q: must be 1 to 64 of A-Z a-z 0-9 _ .", run)
-	}
-	if opts.Backfill.Days < 0 {
-		return nil, fmt.Errorf("backfill days %d: must not be negative", opts.Backfill.Days)
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	now := coarseUnix
 	if opts.Now != nil {

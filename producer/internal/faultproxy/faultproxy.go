@@ -31,7 +31,7 @@ type Faults struct {
 // Counts say what the proxy injected.
 type Counts struct {
 	Requests, ThrottledRecords, ServerErrors, DroppedBefore, DroppedAfter int
-	AmbiguousRecords                                                     int // records forwarded in DropAfter requests
+	AmbiguousRecords                                                      int // records forwarded in DropAfter requests
 }
 
 // Proxy is a running fault proxy.
