@@ -1,4 +1,5 @@
 // Command producer generates the lab's multi-tenant telemetry events and writes them to the Kinesis data stream.
+// With AWS_LAMBDA_RUNTIME_API set (inside AWS Lambda) it serves invocations instead; see package lambdamode.
 //
 //	producer send [flags] [STREAM]   write events to the stream (default tenant-metrics-stream)
 //	producer print [flags]           write events to stdout as NDJSON, no AWS needed
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdamode"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
@@ -35,6 +37,10 @@ const (
 const DefaultStream = "tenant-metrics-stream"
 
 func main() {
+	if os.Getenv(lambdamode.RuntimeAPIEnv) != "" {
+		lambdamode.Start()
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr))
 	stop()

@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
 )
 
 // Emulator is a running kinesis-local process.
@@ -217,26 +219,17 @@ func StopShared() {
 	}
 }
 
-// findPackage locates node_modules/kinesis-local/main.js in the module root above the working directory.
+// findPackage locates node_modules/kinesis-local/main.js in the module root.
 func findPackage() (string, error) {
-	dir, err := os.Getwd()
+	root, err := modroot.Find()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %w", ErrMissing, err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			main := filepath.Join(dir, "node_modules", "kinesis-local", "main.js")
-			if _, err := os.Stat(main); err != nil {
-				return "", fmt.Errorf("%w: %s missing", ErrMissing, main)
-			}
-			return main, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%w: no go.mod above the working directory", ErrMissing)
-		}
-		dir = parent
+	main := filepath.Join(root, "node_modules", "kinesis-local", "main.js")
+	if _, err := os.Stat(main); err != nil {
+		return "", fmt.Errorf("%w: %s missing", ErrMissing, main)
 	}
+	return main, nil
 }
 
 // freePort asks the kernel for a free loopback port.

@@ -1,0 +1,119 @@
+// Package lambdamode runs the producer as an AWS Lambda function. Each invocation sends events at the configured
+// rate for a window that ends safely before the function's deadline, waits for everything in flight, and returns
+// a summary; an invocation that could not deliver every event fails, so it shows in the function's Errors metric.
+// The sending itself is send.Run, the same code as the CLI's `send`.
+package lambdamode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
+)
+
+// Environment variables the stack sets on the function.
+const (
+	EnvStream       = "STREAM_NAME"
+	EnvRate         = "EVENTS_PER_SECOND"
+	EnvPartitionKey = "PARTITION_KEY"
+)
+
+// RuntimeAPIEnv is set by the Lambda runtime; its presence switches the binary into handler mode.
+const RuntimeAPIEnv = "AWS_LAMBDA_RUNTIME_API"
+
+// maxFlushReserve is the most of an invocation kept back for delivering what is in flight after generation stops.
+const maxFlushReserve = 10 * time.Second
+
+// Config is the function's configuration, read from its environment.
+type Config struct {
+	Stream       string
+	Rate         float64
+	PartitionKey string
+}
+
+// ConfigFromEnv reads and validates the configuration.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{Stream: getenv(EnvStream), PartitionKey: getenv(EnvPartitionKey)}
+	if c.PartitionKey == "" {
+		c.PartitionKey = send.KeyTenant
+	}
+	rate, err := strconv.ParseFloat(getenv(EnvRate), 64)
+	if err != nil || rate <= 0 {
+		return c, fmt.Errorf("%s=%q: must be a number of events per second above 0", EnvRate, getenv(EnvRate))
+	}
+	c.Rate = rate
+	if c.Stream == "" {
+		return c, fmt.Errorf("%s is not set", EnvStream)
+	}
+	return c, nil
+}
+
+// Result is what an invocation returns.
+type Result struct {
+	Stream      string  `json:"stream"`
+	Generated   int64   `json:"generated"`
+	Accepted    int64   `json:"accepted"`
+	Undelivered int64   `json:"undelivered"`
+	Retried     int64   `json:"retried"`
+	Throttled   int64   `json:"throttled"`
+	Seconds     float64 `json:"seconds"`
+}
+
+// Handler sends one window of events per invocation.
+type Handler struct {
+	API    streamwriter.API
+	Config Config
+}
+
+// Handle runs one invocation; ctx must carry the invocation's deadline.
+func (h Handler) Handle(ctx context.Context) (Result, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return Result{}, errors.New("invocation has no deadline")
+	}
+	remaining := time.Until(deadline)
+	reserve := min(maxFlushReserve, remaining/3)
+	window := remaining - reserve
+	if window <= 0 {
+		return Result{}, fmt.Errorf("only %v left before the deadline", remaining)
+	}
+	sum, err := send.Run(ctx, h.API, send.Options{
+		Stream:       h.Config.Stream,
+		Rate:         h.Config.Rate,
+		Duration:     window,
+		PartitionKey: h.Config.PartitionKey,
+		// Leave part of the reserve so the summary is returned before the runtime kills the invocation.
+		FlushTimeout: reserve * 4 / 5,
+	})
+	res := Result{
+		Stream: h.Config.Stream, Generated: sum.Generated, Accepted: sum.Accepted, Undelivered: sum.Undelivered(),
+		Retried: sum.Retried, Throttled: sum.Throttled, Seconds: sum.Elapsed.Seconds(),
+	}
+	slog.InfoContext(ctx, "invocation finished", "result", res, "error", err)
+	return res, err
+}
+
+// Start serves invocations until the runtime stops the process; it is main's entry point in handler mode.
+func Start() {
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stdout, nil)))
+	cfg, err := ConfigFromEnv(os.Getenv)
+	if err != nil {
+		slog.Error("bad function configuration", "error", err)
+		os.Exit(1)
+	}
+	client, err := awsclient.Kinesis(context.Background(), awsclient.Options{})
+	if err != nil {
+		slog.Error("AWS client", "error", err)
+		os.Exit(1)
+	}
+	lambda.Start(Handler{API: client, Config: cfg}.Handle)
+}
