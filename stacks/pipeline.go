@@ -25,6 +25,7 @@ type Pipeline struct {
 	Bucket         awss3.IBucket
 	DeliveryLogs   awslogs.LogGroup
 	Config         config.Config
+	Producer       *ProducerFunction // nil with -c producer=false
 }
 
 // deliveryLogStreamID is the construct id of the log stream the Firehose L2 adds to the log group for S3 errors.
@@ -96,6 +97,9 @@ func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
 
 	addOutputs(p)
 	suppressNagFindings(p, policy)
+	if cfg.Producer {
+		p.Producer = addProducer(p, removal)
+	}
 	return p
 }
 

@@ -64,7 +64,7 @@ func TestDataBucketIsPrivateEncryptedAndRemovable(t *testing.T) {
 func TestDeliveryStreamIsTheLabsFirehose(t *testing.T) {
 	s := synth(t, labDefaults)
 	streamID, _ := s.only(t, "AWS::Kinesis::Stream")
-	logsID, _ := s.only(t, "AWS::Logs::LogGroup")
+	logsID, _ := s.named(t, "AWS::Logs::LogGroup", "DeliveryLogs")
 	s.has(t, "AWS::KinesisFirehose::DeliveryStream", map[string]any{
 		"DeliveryStreamName": "tenant_metrics_firehose",
 		"DeliveryStreamType": "KinesisStreamAsSource",
@@ -97,7 +97,7 @@ func TestDeliveryLogGroupIsOwnedWithFiniteRetention(t *testing.T) {
 		"LogGroupName":    "/aws/kinesisfirehose/tenant_metrics_firehose",
 		"RetentionInDays": 14,
 	})
-	_, lg := s.only(t, "AWS::Logs::LogGroup")
+	_, lg := s.named(t, "AWS::Logs::LogGroup", "DeliveryLogs")
 	if lg["DeletionPolicy"] != "Delete" {
 		t.Errorf("lab mode must delete the log group, got %v", lg["DeletionPolicy"])
 	}
@@ -326,6 +326,7 @@ var variants = map[string]map[string]string{
 	"lab":             labDefaults,
 	"retain":          {"retain": "true"},
 	"existing-bucket": {"bucketName": "my-existing-lab-bucket", "namePrefix": "alice"},
+	"no-producer":     {"producer": "false"},
 }
 
 // dataBucketID returns the logical id of the data bucket (the one that writes access logs).
@@ -340,26 +341,35 @@ func (s *synthesized) dataBucketID(t testing.TB) string {
 	return ""
 }
 
-func (s *synthesized) roleID(t testing.TB, prefix string) string {
+// named returns the one resource of typ whose logical id starts with prefix.
+func (s *synthesized) named(t testing.TB, typ, prefix string) (string, map[string]any) {
 	t.Helper()
-	for id := range s.resources("AWS::IAM::Role") {
-		if strings.HasPrefix(id, prefix) {
-			return id
+	var id string
+	var res map[string]any
+	for k, r := range s.resources(typ) {
+		if strings.HasPrefix(k, prefix) {
+			if id != "" {
+				t.Fatalf("two %s resources named %s*: %s, %s", typ, prefix, id, k)
+			}
+			id, res = k, r
 		}
 	}
-	t.Fatalf("no role %s*", prefix)
-	return ""
+	if id == "" {
+		t.Fatalf("no %s named %s*", typ, prefix)
+	}
+	return id, res
+}
+
+func (s *synthesized) roleID(t testing.TB, prefix string) string {
+	t.Helper()
+	id, _ := s.named(t, "AWS::IAM::Role", prefix)
+	return id
 }
 
 func (s *synthesized) policyOf(t testing.TB, prefix string) map[string]any {
 	t.Helper()
-	for id, p := range s.resources("AWS::IAM::Policy") {
-		if strings.HasPrefix(id, prefix) {
-			return p
-		}
-	}
-	t.Fatalf("no policy %s*", prefix)
-	return nil
+	_, p := s.named(t, "AWS::IAM::Policy", prefix)
+	return p
 }
 
 func (s *synthesized) bucketDeniesInsecureTransport(bucketID string) bool {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -72,6 +73,8 @@ func newApp(t testing.TB, overrides map[string]string, outdir string) awscdk.App
 	ctx["aws:cdk:enable-path-metadata"] = true
 	ctx["aws:cdk:enable-asset-metadata"] = true
 	ctx["aws:cdk:version-reporting"] = false
+	// Bundling stays on (as in the CLI): a skipped bundle puts the machine's absolute source path into the
+	// template's asset metadata, and with Go's build cache a bundle costs about a second.
 	for k, v := range overrides {
 		ctx[k] = v
 	}
@@ -91,7 +94,17 @@ func synth(t testing.TB, overrides map[string]string) *synthesized {
 	if s, ok := cache[key]; ok {
 		return s
 	}
-	s := &synthesized{outdir: filepath.Join(tmpRoot, fmt.Sprintf("synth-%d", len(cache)))}
+	s := synthUncached(t, overrides)
+	cache[key] = s
+	return s
+}
+
+var synthCount atomic.Int64
+
+// synthUncached synthesizes the app with the given -c overrides into a fresh directory.
+func synthUncached(t testing.TB, overrides map[string]string) *synthesized {
+	t.Helper()
+	s := &synthesized{outdir: filepath.Join(tmpRoot, fmt.Sprintf("synth-%d", synthCount.Add(1)))}
 	noPanic(t, func() {
 		app := newApp(t, overrides, s.outdir)
 		p, err := stacks.Build(app)
@@ -102,7 +115,6 @@ func synth(t testing.TB, overrides map[string]string) *synthesized {
 		s.template = assertions.Template_FromStack(p.Stack, nil)
 		s.raw = *s.template.ToJSON()
 	})
-	cache[key] = s
 	return s
 }
 

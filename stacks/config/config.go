@@ -31,6 +31,8 @@ const (
 	MaxNamePrefixLen = 20
 	// StackBaseName is the CloudFormation stack name before any namePrefix.
 	StackBaseName = "TenantMetricsLab"
+	// ShardRecordsPerSecond is a Kinesis shard's write limit; the producer function may use at most this per shard.
+	ShardRecordsPerSecond = 1000
 )
 
 // Compressions are the formats an Amazon Data Firehose S3 destination accepts.
@@ -57,6 +59,8 @@ type Config struct {
 	Compression           string // Firehose output compression
 	LogRetentionDays      int    // retention of the stack's log groups
 	Retain                bool   // keep bucket, stream and log groups on cdk destroy
+	Producer              bool   // deploy the producer function and its schedule
+	ProducerRate          int    // events per second the producer function sends
 }
 
 // Default returns the settings of the console lab.
@@ -72,6 +76,10 @@ func Default() Config {
 		BufferIntervalSeconds: 60,
 		Compression:           "GZIP",
 		LogRetentionDays:      14,
+		Producer:              true,
+		// 10 events/s is 1 % of one shard's limit; Firehose bills each ~300-byte record as 5 KB, so a day costs
+		// about $0.13 of Firehose ingestion plus the function's ~$0.10 (see README, Cost).
+		ProducerRate: 10,
 	}
 }
 
@@ -97,6 +105,8 @@ var Settings = []Setting{
 	str("compression", "compression of delivered objects", func(c *Config) *string { return &c.Compression }),
 	integer("logRetentionDays", "retention of the stack's CloudWatch log groups", func(c *Config) *int { return &c.LogRetentionDays }),
 	boolean("retain", "true keeps bucket, stream and log groups on cdk destroy", func(c *Config) *bool { return &c.Retain }),
+	boolean("producer", "deploy the producer Lambda function and its one-minute schedule", func(c *Config) *bool { return &c.Producer }),
+	integer("producerRate", "events per second the producer function sends", func(c *Config) *int { return &c.ProducerRate }),
 }
 
 // appKey matches the context keys that belong to this app: plain camelCase words. Keys the CDK itself uses always
@@ -193,6 +203,9 @@ func (c Config) Validate() error {
 		bad("errorPrefix", c.ErrorPrefix, "an error prefix that uses !{...} expressions must include %s", errorOutputType)
 	} else if c.ErrorPrefix == c.Prefix {
 		bad("errorPrefix", c.ErrorPrefix, "must differ from prefix so failed records never mix with delivered ones")
+	}
+	if c.Producer {
+		inRange("producerRate", c.ProducerRate, 1, ShardRecordsPerSecond*max(c.ShardCount, 1))
 	}
 	if !slices.Contains(Compressions, c.Compression) {
 		bad("compression", c.Compression, "must be one of %s", strings.Join(Compressions, ", "))

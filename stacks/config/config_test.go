@@ -14,7 +14,7 @@ func TestDefaultsAreTheLabsValues(t *testing.T) {
 		StreamName: "tenant-metrics-stream", ShardCount: 1, RetentionHours: 24,
 		DeliveryStreamName: "tenant_metrics_firehose", Prefix: "stream/",
 		ErrorPrefix: "errors/!{firehose:error-output-type}/", BufferSizeMiB: 1, BufferIntervalSeconds: 60,
-		Compression: "GZIP", LogRetentionDays: 14,
+		Compression: "GZIP", LogRetentionDays: 14, Producer: true, ProducerRate: 10,
 	}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
@@ -96,6 +96,10 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"log retention not allowed", "logRetentionDays", "10", "one of 1, 3, 5"},
 		{"log retention infinite", "logRetentionDays", "0", "one of 1, 3, 5"},
 		{"retain not bool", "retain", "yes", "true or false"},
+		{"producer not bool", "producer", "no", "true or false"},
+		{"producer rate zero", "producerRate", "0", "from 1 to 1000"},
+		{"producer rate over the shard", "producerRate", "1001", "from 1 to 1000"},
+		{"producer rate fraction", "producerRate", "2.5", "whole number"},
 		{"retain number", "retain", 1.0, "true or false"},
 		{"unknown key", "shardcount", "1", "did you mean \"shardCount\""},
 		{"unknown key no suggestion", "bufferSize", "1", "allowed keys are namePrefix"},
@@ -144,6 +148,8 @@ func TestEveryLimitBoundaryAccepted(t *testing.T) {
 		{"namePrefix": "a", "logRetentionDays": "3653", "compression": "UNCOMPRESSED"},
 		{"namePrefix": "a" + strings.Repeat("b", 19), "bucketName": "abc"},
 		{"streamName": strings.Repeat("s", 128), "deliveryStreamName": strings.Repeat("d", 64)},
+		{"shardCount": "2", "producerRate": "2000"},
+		{"producer": "false", "producerRate": "0"}, // the rate of an absent function is not checked
 	} {
 		if _, err := FromContext(ctx); err != nil {
 			t.Errorf("%v rejected: %v", ctx, err)
