@@ -12,14 +12,28 @@ import (
 )
 
 func main() {
-	defer jsii.Close()
+	err := synth()
+	jsii.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// synth builds and synthesizes the app. A jsii error (an invalid construct, a failed bundling build) arrives as a
+// Go panic; it is returned as an error so the user sees its message, not a goroutine dump.
+func synth() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synth failed: %v", r)
+		}
+	}()
 	// cdk-nag and CloudFormation itself validate the template; the built-in validator adds ~3 s to every synth
 	// and only repeats a known false positive (W7001) on the Firehose construct. See README, "Validation".
 	app := awscdk.NewApp(&awscdk.AppProps{BuiltinCloudFormationValidation: jsii.Bool(false)})
 	if _, err := stacks.Build(app); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		jsii.Close()
-		os.Exit(1)
+		return err
 	}
 	app.Synth(nil)
+	return nil
 }
