@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
 )
 
 func TestMain(m *testing.M) {

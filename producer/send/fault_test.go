@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/internal/faultproxy"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/faultproxy"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )

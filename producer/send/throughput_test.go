@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/internal/shardlimit"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/shardlimit"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
