@@ -3,6 +3,7 @@
 //
 //	producer send [flags] [STREAM]   write events to the stream (default tenant-metrics-stream)
 //	producer print [flags]           write events to stdout as NDJSON, no AWS needed
+//	producer verify [flags]          check what landed in S3
 //
 // Run `producer help` or `producer send --help` for every flag.
 package main
@@ -28,9 +29,9 @@ import (
 
 // Exit codes.
 const (
-	exitOK          = 0
-	exitUndelivered = 1 // some events were not accepted, or the run could not start (AWS set-up, stream missing)
-	exitUsage       = 2
+	exitOK      = 0
+	exitFailure = 1 // events not delivered, verification failed, or the run could not start (AWS set-up, stream missing)
+	exitUsage   = 2
 )
 
 // DefaultStream is the lab's stream name, so `producer send` alone does what the lab did.
@@ -52,9 +53,10 @@ const usage = `producer generates multi-tenant SaaS telemetry events for the ten
 Usage:
   producer send [flags] [STREAM]   write events to a Kinesis data stream (default %s)
   producer print [flags]           write events to stdout as NDJSON (no AWS needed)
+  producer verify [flags]          check what Firehose delivered to S3 and give a verdict
   producer help                    show this help
 
-Run "producer send --help" or "producer print --help" for the flags of each command.
+Run "producer COMMAND --help" for the flags of each command.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 		return runSend(ctx, args[1:], stdout, stderr, tty)
 	case "print":
 		return runPrint(args[1:], stdout, stderr)
+	case "verify":
+		return runVerify(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, DefaultStream)
 		return exitOK
@@ -162,7 +166,7 @@ func runPrint(args []string, stdout, stderr io.Writer) int {
 		if len(buf) > 60<<10 || i == *count-1 {
 			if _, err := stdout.Write(buf); err != nil {
 				fmt.Fprintf(stderr, "producer print: %v\n", err)
-				return exitUndelivered
+				return exitFailure
 			}
 			buf = buf[:0]
 		}
@@ -196,9 +200,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	inFlight := fs.Int("in-flight", 4, "concurrent PutRecords requests")
 	verbose := fs.Bool("verbose", false, "also print every event to stdout, as the lab's generator did")
 	var aws awsclient.Options
-	fs.StringVar(&aws.Region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
-	fs.StringVar(&aws.Profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
-	fs.StringVar(&aws.EndpointURL, "endpoint-url", "", "Kinesis endpoint, e.g. http://127.0.0.1:4568 for a local emulator")
+	registerAWSFlags(fs, &aws, "Kinesis endpoint, e.g. http://127.0.0.1:4568 for a local emulator")
 	var g generatorFlags
 	g.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -240,7 +242,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	client, err := awsclient.Kinesis(ctx, aws)
 	if err != nil {
 		fmt.Fprintf(stderr, "producer send: %v\n", err)
-		return exitUndelivered
+		return exitFailure
 	}
 	sum, err := send.Run(ctx, client, opts)
 	if tty {
@@ -251,9 +253,16 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "producer send: %v\n", err)
-		return exitUndelivered
+		return exitFailure
 	}
 	return exitOK
+}
+
+// registerAWSFlags adds the account, region and endpoint flags every AWS-facing command takes.
+func registerAWSFlags(fs *flag.FlagSet, o *awsclient.Options, endpointDoc string) {
+	fs.StringVar(&o.Region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
+	fs.StringVar(&o.Profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
+	fs.StringVar(&o.EndpointURL, "endpoint-url", "", endpointDoc)
 }
 
 // parseExit maps a flag parsing error to an exit code; -h/--help is a successful request for help.

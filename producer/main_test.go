@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
@@ -150,3 +151,40 @@ func TestSendThroughTheEmulator(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestVerifyCommand(t *testing.T) {
+	hermeticAWS(t, "us-east-1")
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	var body []byte
+	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "cli"})
+	var e telemetry.Event
+	for i := 0; i < 30; i++ {
+		g.Next(&e)
+		body = telemetry.AppendNDJSON(body, &e)
+	}
+	srv.Put(t, "lab", "stream/2026/11/25/10/tenant_metrics_firehose-1-2026-11-25-10-00-00-x.gz", body, "")
+
+	code, stdout, stderr := runCLI(t, "verify", "--bucket", "lab", "--endpoint-url", srv.URL, "--expect", "30")
+	if code != 0 || !strings.Contains(stdout, "30 events (30 distinct, 0 duplicates), 0 invalid") || !strings.Contains(stdout, "OK") {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "verify", "--bucket", "lab", "--endpoint-url", srv.URL, "--json")
+	var report map[string]any
+	if err := json.Unmarshal([]byte(stdout), &report); code != 0 || err != nil || report["distinct_events"] != float64(30) {
+		t.Fatalf("--json: exit %d, %v, %s", code, err, stdout)
+	}
+	code, _, stderr = runCLI(t, "verify", "--bucket", "lab", "--endpoint-url", srv.URL, "--expect", "31")
+	if code != 1 || !strings.Contains(stderr, "FAILED: 30 distinct events arrived, expected at least 31") {
+		t.Fatalf("--expect 31: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "verify", "--bucket", "missing", "--endpoint-url", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "bucket missing does not exist") {
+		t.Fatalf("missing bucket: exit %d, %q", code, stderr)
+	}
+	for _, args := range [][]string{{"verify"}, {"verify", "--bucket", "a", "--stack", "b"}, {"verify", "--bucket", "a", "--since", "-1m"}} {
+		if code, _, stderr := runCLI(t, args...); code != 2 || !strings.Contains(stderr, "Usage") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}

@@ -9,7 +9,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // Options select the account, region and endpoint; empty fields defer to the SDK's standard chain
@@ -43,6 +45,40 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("%w: no AWS credentials found: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` (%v)", ErrSetup, err)
 	}
 	return cfg, nil
+}
+
+// S3 returns an S3 client for the options; a custom endpoint (a local S3) is addressed path-style.
+func S3(ctx context.Context, o Options) (*s3.Client, error) {
+	cfg, err := Load(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return s3.NewFromConfig(cfg, func(so *s3.Options) {
+		if o.EndpointURL != "" {
+			so.BaseEndpoint = aws.String(o.EndpointURL)
+			so.UsePathStyle = true
+		}
+	}), nil
+}
+
+// StackOutput reads one output of a deployed CloudFormation stack, e.g. the lab's BucketName.
+func StackOutput(ctx context.Context, o Options, stack, key string) (string, error) {
+	cfg, err := Load(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	out, err := cloudformation.NewFromConfig(cfg).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	if err != nil {
+		return "", fmt.Errorf("read stack %s: %w", stack, err)
+	}
+	for _, st := range out.Stacks {
+		for _, output := range st.Outputs {
+			if aws.ToString(output.OutputKey) == key {
+				return aws.ToString(output.OutputValue), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("stack %s has no output %s (is it the lab's stack, and fully deployed?)", stack, key)
 }
 
 // Kinesis returns a Kinesis client for the options.

@@ -56,11 +56,14 @@ var Tenants = []TenantInfo{
 	{"tenant-id-0", "tenant-name-j", "free", 5},
 }
 
-// Users are the application users with their weights.
-var Users = []struct {
+// User is an application user and how often it appears.
+type User struct {
 	Name   string
 	Weight int
-}{{"user-1", 10}, {"user-2", 40}, {"user-3", 20}, {"user-4", 30}}
+}
+
+// Users are the application users with their weights.
+var Users = []User{{"user-1", 10}, {"user-2", 40}, {"user-3", 20}, {"user-4", 30}}
 
 // Resources are chosen uniformly; each reports one of its metrics, also chosen uniformly.
 var Resources = []Resource{

@@ -96,14 +96,14 @@ func TestSchema(t *testing.T) {
 		if got.Type != "Application" {
 			t.Errorf("type %q", got.Type)
 		}
-		w := workload(got.Workload)
+		w := findWorkload(got.Workload)
 		if w == nil || !slices.Contains(w.Contexts, got.Context) {
 			t.Errorf("workload/context %q/%q not in catalog", got.Workload, got.Context)
 		}
-		if tn := tenant(got.Tenant.ID); tn == nil || tn.Name != got.Tenant.Name || tn.Tier != got.Tenant.Tier {
+		if tn := findTenant(got.Tenant.ID); tn == nil || tn.Name != got.Tenant.Name || tn.Tier != got.Tenant.Tier {
 			t.Errorf("tenant %+v not in catalog", got.Tenant)
 		}
-		res := resource(got.Metadata.Resource)
+		res := findResource(got.Metadata.Resource)
 		if res == nil || !slices.Contains(res.Metrics, got.Metric.Name) {
 			t.Errorf("resource/metric %q/%q not in catalog", got.Metadata.Resource, got.Metric.Name)
 		}
@@ -116,6 +116,9 @@ func TestSchema(t *testing.T) {
 		}
 		if d := got.Timestamp - now; d < -5 || d > 5 {
 			t.Errorf("timestamp %d is not now (%d)", got.Timestamp, now)
+		}
+		if err := Check(&got); err != nil {
+			t.Errorf("generated event fails the schema check: %v", err)
 		}
 		if seen[got.Metadata.EventID] || !strings.HasPrefix(got.Metadata.EventID, g.RunID()+"-") {
 			t.Errorf("event id %q repeated or without run id %q", got.Metadata.EventID, g.RunID())
@@ -216,33 +219,6 @@ func TestBadOptions(t *testing.T) {
 	}
 }
 
-func workload(name string) *Workload {
-	for i := range Workloads {
-		if Workloads[i].Name == name {
-			return &Workloads[i]
-		}
-	}
-	return nil
-}
-
-func tenant(id string) *TenantInfo {
-	for i := range Tenants {
-		if Tenants[i].ID == id {
-			return &Tenants[i]
-		}
-	}
-	return nil
-}
-
-func resource(name string) *Resource {
-	for i := range Resources {
-		if Resources[i].Name == name {
-			return &Resources[i]
-		}
-	}
-	return nil
-}
-
 // BenchmarkGenerateEncode is the producer's per-event cost: one event generated and encoded into its own record
 // buffer (the one allocation, since the record must outlive the call).
 func BenchmarkGenerateEncode(b *testing.B) {
@@ -273,3 +249,33 @@ func BenchmarkGenerateEncodeJSONBaseline(b *testing.B) {
 
 // sink keeps benchmark output alive, as a record queued for sending is, so the allocation is counted honestly.
 var sink []byte
+
+func TestCheckRejectsEachKindOfBadEvent(t *testing.T) {
+	g := newTestGenerator(t, Options{Seed: 5, HasSeed: true})
+	var good Event
+	g.Next(&good)
+	good.Metadata.EventID = good.ID()
+	if err := Check(&good); err != nil {
+		t.Fatalf("good event rejected: %v", err)
+	}
+	for name, spoil := range map[string]func(e *Event){
+		"type":     func(e *Event) { e.Type = "Web" },
+		"workload": func(e *Event) { e.Workload = "Nope" },
+		"context":  func(e *Event) { e.Context = "Login"; e.Workload = "BatchWorkload" },
+		"tenant":   func(e *Event) { e.Tenant.ID = "tenant-id-42" },
+		"tier":     func(e *Event) { e.Tenant.Tier = "platinum" },
+		"metric":   func(e *Event) { e.Metric.Name = "Latency" },
+		"unit":     func(e *Event) { e.Metric.Unit = "GB" },
+		"value":    func(e *Event) { e.Metric.Value = 7 },
+		"resource": func(e *Event) { e.Metadata.Resource = "ec2" },
+		"user":     func(e *Event) { e.Metadata.User = "user-9" },
+		"time":     func(e *Event) { e.Timestamp = 0 },
+		"id":       func(e *Event) { e.Metadata.EventID = "" },
+	} {
+		e := good
+		spoil(&e)
+		if err := Check(&e); err == nil {
+			t.Errorf("%s: spoiled event accepted", name)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package verify
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+)
+
+// MaxEventBytes is the largest event the decoder accepts: a Kinesis record cannot be larger.
+const MaxEventBytes = 1 << 20
+
+// Position locates an event or a problem inside an object's decompressed content.
+type Position struct {
+	Line   int   `json:"line"`   // 1-based
+	Offset int64 `json:"offset"` // byte offset of the event's first byte
+}
+
+// Decode reads every event of one object: GZIP or plain, NDJSON or objects concatenated with no delimiter (what
+// the original generator wrote), one after the other. Valid events go to event; each invalid one, and anything
+// that stops the read (corrupt or truncated gzip), goes to bad, and reading goes on where it can.
+//
+// Objects are delimited by matching braces outside strings, so both layouts work; a raw newline cannot occur
+// inside a JSON value, so a newline inside an unfinished object ends it as invalid and reading resumes on the
+// next line.
+func Decode(r io.Reader, event func(*telemetry.Event, Position), bad func(Position, string)) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	magic, err := br.Peek(2)
+	if len(magic) == 0 {
+		if err == io.EOF {
+			bad(Position{}, "empty object")
+		} else {
+			bad(Position{}, fmt.Sprintf("read: %v", err))
+		}
+		return
+	}
+	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			bad(Position{}, fmt.Sprintf("corrupt gzip header: %v", err))
+			return
+		}
+		defer gz.Close()
+		br = bufio.NewReaderSize(gz, 64<<10)
+	}
+	s := scanner{r: br, line: 1, event: event, bad: bad}
+	s.run()
+}
+
+// scanner splits a byte stream into top-level JSON objects.
+type scanner struct {
+	r     *bufio.Reader
+	event func(*telemetry.Event, Position)
+	bad   func(Position, string)
+
+	line   int
+	offset int64
+
+	buf       []byte
+	start     Position
+	depth     int
+	inString  bool
+	escaped   bool
+	oversized bool
+}
+
+func (s *scanner) run() {
+	for {
+		b, err := s.r.ReadByte()
+		if err != nil {
+			if s.depth > 0 {
+				s.bad(s.start, "object ends inside an event (truncated)")
+			}
+			if !errors.Is(err, io.EOF) {
+				s.bad(Position{Line: s.line, Offset: s.offset}, fmt.Sprintf("read stopped (corrupt or truncated gzip?): %v", err))
+			}
+			return
+		}
+		pos := Position{Line: s.line, Offset: s.offset}
+		s.offset++
+		if b == '\n' {
+			s.line++
+		}
+		if s.depth == 0 {
+			switch b {
+			case ' ', '\t', '\r', '\n':
+			case '{':
+				s.begin(pos, b)
+			default:
+				s.bad(pos, fmt.Sprintf("not JSON: line starts with %q", s.restOfLine(b)))
+			}
+			continue
+		}
+		if b == '\n' {
+			s.bad(s.start, "incomplete JSON object (line ends inside it)")
+			s.reset()
+			continue
+		}
+		s.add(b)
+		if s.depth == 0 {
+			s.finish()
+		}
+	}
+}
+
+func (s *scanner) begin(pos Position, b byte) {
+	s.start, s.depth, s.buf = pos, 1, append(s.buf[:0], b)
+}
+
+func (s *scanner) reset() {
+	s.depth, s.inString, s.escaped, s.oversized, s.buf = 0, false, false, false, s.buf[:0]
+}
+
+// add appends one byte of an object, tracking strings and nesting.
+func (s *scanner) add(b byte) {
+	if !s.oversized {
+		if len(s.buf) >= MaxEventBytes {
+			s.oversized = true
+		} else {
+			s.buf = append(s.buf, b)
+		}
+	}
+	switch {
+	case s.escaped:
+		s.escaped = false
+	case s.inString && b == '\\':
+		s.escaped = true
+	case b == '"':
+		s.inString = !s.inString
+	case s.inString:
+	case b == '{':
+		s.depth++
+	case b == '}':
+		s.depth--
+	}
+}
+
+func (s *scanner) finish() {
+	defer s.reset()
+	if s.oversized {
+		s.bad(s.start, fmt.Sprintf("event longer than %d bytes", MaxEventBytes))
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(s.buf))
+	dec.DisallowUnknownFields()
+	var e telemetry.Event
+	if err := dec.Decode(&e); err != nil {
+		s.bad(s.start, fmt.Sprintf("invalid JSON event: %v", err))
+		return
+	}
+	if err := telemetry.Check(&e); err != nil {
+		s.bad(s.start, fmt.Sprintf("event %q: %v", e.Metadata.EventID, err))
+		return
+	}
+	s.event(&e, s.start)
+}
+
+// restOfLine consumes the rest of a junk line and returns its start, for the report.
+func (s *scanner) restOfLine(first byte) string {
+	seen := []byte{first}
+	for first != '\n' {
+		b, err := s.r.ReadByte()
+		if err != nil {
+			break
+		}
+		s.offset++
+		if b == '\n' {
+			s.line++
+			break
+		}
+		if len(seen) < 40 {
+			seen = append(seen, b)
+		}
+	}
+	return string(seen)
+}

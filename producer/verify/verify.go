@@ -1,0 +1,313 @@
+// Package verify checks what landed in S3: it reads every object under the delivery prefix, validates each
+// event against the producer's schema and reports counts, duplicates, bad data and delivery delay, with a verdict.
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+)
+
+// API is the part of the S3 client verify uses.
+type API interface {
+	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, optFns ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+	GetObject(ctx context.Context, in *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+// Options say what to verify.
+type Options struct {
+	Bucket      string
+	Prefix      string        // default "stream/"
+	Since       time.Duration // only objects modified this recently (0: all)
+	Expect      int           // at least this many distinct events must have arrived (0: no check)
+	Concurrency int           // objects read at once; default 8
+	PageSize    int32         // objects per listing page; default 1000 (the S3 maximum)
+	now         func() time.Time
+}
+
+// maxProblems is how many problems the report lists; all are counted.
+const maxProblems = 20
+
+// Problem is one invalid event or unreadable object.
+type Problem struct {
+	Key string `json:"key"`
+	Position
+	Reason string `json:"reason"`
+}
+
+// Delay summarizes delivery delay: object LastModified minus event timestamp, in seconds.
+type Delay struct {
+	P50 int64 `json:"p50"`
+	P95 int64 `json:"p95"`
+	Max int64 `json:"max"`
+}
+
+// Report is the verdict and everything it rests on; it is also what --json prints.
+type Report struct {
+	Bucket          string         `json:"bucket"`
+	Prefix          string         `json:"prefix"`
+	Objects         int            `json:"objects"`
+	Bytes           int64          `json:"bytes"`
+	Events          int            `json:"events"`
+	Distinct        int            `json:"distinct_events"`
+	Duplicates      int            `json:"duplicates"`
+	Invalid         int            `json:"invalid"`
+	Problems        []Problem      `json:"problems"`
+	Tenants         map[string]int `json:"events_per_tenant"`
+	Metrics         map[string]int `json:"events_per_metric"`
+	DelaySeconds    Delay          `json:"delivery_delay_seconds"`
+	NewestObject    time.Time      `json:"newest_object"`
+	NewestObjectAge float64        `json:"newest_object_age_seconds"`
+	Expect          int            `json:"expect,omitempty"`
+	OK              bool           `json:"ok"`
+	Reason          string         `json:"reason,omitempty"`
+}
+
+// Run lists, reads and checks the objects, and returns the report. The error is for failures to look at all
+// (missing bucket, access denied); a negative verdict is Report.OK == false with Report.Reason.
+func Run(ctx context.Context, api API, o Options) (*Report, error) {
+	if o.Prefix == "" {
+		o.Prefix = "stream/"
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 1000
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	objects, err := list(ctx, api, o)
+	if err != nil {
+		return nil, describe(o.Bucket, err)
+	}
+	c := newCollector(o)
+	work := make(chan types.Object)
+	var wg sync.WaitGroup
+	for range o.Concurrency {
+		wg.Go(func() {
+			for obj := range work {
+				c.read(ctx, api, obj)
+			}
+		})
+	}
+	for _, obj := range objects {
+		work <- obj
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if c.fatal != nil {
+		return nil, describe(o.Bucket, c.fatal)
+	}
+	return c.report(), nil
+}
+
+// list returns the objects under the prefix, newest first when Since is set.
+func list(ctx context.Context, api API, o Options) ([]types.Object, error) {
+	var out []types.Object
+	cutoff := time.Time{}
+	if o.Since > 0 {
+		cutoff = o.now().Add(-o.Since)
+	}
+	p := s3.NewListObjectsV2Paginator(api, &s3.ListObjectsV2Input{
+		Bucket: aws.String(o.Bucket), Prefix: aws.String(o.Prefix), MaxKeys: aws.Int32(o.PageSize),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, obj := range page.Contents {
+			if obj.LastModified == nil || obj.LastModified.Before(cutoff) {
+				continue
+			}
+			out = append(out, obj)
+		}
+	}
+	if o.Since > 0 {
+		sort.Slice(out, func(i, j int) bool { return out[i].LastModified.After(*out[j].LastModified) })
+	}
+	return out, nil
+}
+
+// collector merges what the readers find; memory grows with distinct events, not with object sizes.
+type collector struct {
+	o  Options
+	mu sync.Mutex
+	r  Report
+	// ids counts copies per event id; delays holds one value per valid event for the percentiles.
+	ids    map[string]int
+	delays []int64
+	fatal  error
+}
+
+func newCollector(o Options) *collector {
+	return &collector{o: o, ids: map[string]int{}, r: Report{
+		Bucket: o.Bucket, Prefix: o.Prefix, Expect: o.Expect, Problems: []Problem{},
+		Tenants: map[string]int{}, Metrics: map[string]int{},
+	}}
+}
+
+func (c *collector) problem(p Problem) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.r.Invalid++
+	if len(c.r.Problems) < maxProblems {
+		c.r.Problems = append(c.r.Problems, p)
+	}
+}
+
+func (c *collector) read(ctx context.Context, api API, obj types.Object) {
+	key := aws.ToString(obj.Key)
+	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.o.Bucket), Key: obj.Key})
+	if err != nil {
+		if isAccessError(err) {
+			c.mu.Lock()
+			c.fatal = errors.Join(c.fatal, err)
+			c.mu.Unlock()
+			return
+		}
+		c.problem(Problem{Key: key, Reason: fmt.Sprintf("cannot read: %v", err)})
+		return
+	}
+	defer out.Body.Close()
+	counted := &countingReader{r: out.Body}
+	modified := aws.ToTime(obj.LastModified)
+	Decode(counted, func(e *telemetry.Event, _ Position) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.r.Events++
+		c.ids[e.Metadata.EventID]++
+		c.r.Tenants[e.Tenant.ID]++
+		c.r.Metrics[e.Metric.Name]++
+		c.delays = append(c.delays, modified.Unix()-e.Timestamp)
+	}, func(pos Position, reason string) {
+		c.problem(Problem{Key: key, Position: pos, Reason: reason})
+	})
+	_, _ = io.Copy(io.Discard, out.Body) // let the connection be reused
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.r.Objects++
+	c.r.Bytes += counted.n
+	if modified.After(c.r.NewestObject) {
+		c.r.NewestObject = modified
+	}
+}
+
+func (c *collector) report() *Report {
+	r := c.r
+	r.Distinct = len(c.ids)
+	for _, n := range c.ids {
+		r.Duplicates += n - 1
+	}
+	if len(c.delays) > 0 {
+		slices.Sort(c.delays)
+		at := func(q float64) int64 { return c.delays[min(len(c.delays)-1, int(q*float64(len(c.delays))))] }
+		r.DelaySeconds = Delay{P50: at(0.50), P95: at(0.95), Max: c.delays[len(c.delays)-1]}
+	}
+	if !r.NewestObject.IsZero() {
+		r.NewestObjectAge = c.o.now().Sub(r.NewestObject).Seconds()
+	}
+	switch {
+	case r.Objects == 0:
+		r.Reason = fmt.Sprintf("no objects under s3://%s/%s", r.Bucket, r.Prefix)
+	case r.Invalid > 0:
+		r.Reason = fmt.Sprintf("%d invalid events or unreadable objects", r.Invalid)
+	case r.Expect > 0 && r.Distinct < r.Expect:
+		r.Reason = fmt.Sprintf("%d distinct events arrived, expected at least %d", r.Distinct, r.Expect)
+	default:
+		r.OK = true
+	}
+	return &r
+}
+
+// Text renders the report for people.
+func (r *Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "s3://%s/%s: %d objects, %d bytes, %d events (%d distinct, %d duplicates), %d invalid\n",
+		r.Bucket, r.Prefix, r.Objects, r.Bytes, r.Events, r.Distinct, r.Duplicates, r.Invalid)
+	for _, p := range r.Problems {
+		fmt.Fprintf(&b, "  invalid: %s line %d offset %d: %s\n", p.Key, p.Line, p.Offset, p.Reason)
+	}
+	if more := r.Invalid - len(r.Problems); more > 0 {
+		fmt.Fprintf(&b, "  ... and %d more\n", more)
+	}
+	fmt.Fprintf(&b, "per tenant: %s\n", counts(r.Tenants))
+	fmt.Fprintf(&b, "per metric: %s\n", counts(r.Metrics))
+	if r.Events > 0 {
+		fmt.Fprintf(&b, "delivery delay: p50 %ds, p95 %ds, max %ds; newest object %.0fs old\n",
+			r.DelaySeconds.P50, r.DelaySeconds.P95, r.DelaySeconds.Max, r.NewestObjectAge)
+	}
+	if r.OK {
+		b.WriteString("OK")
+		if r.Expect > 0 {
+			fmt.Fprintf(&b, ": at least %d distinct events arrived", r.Expect)
+		}
+	} else {
+		b.WriteString("FAILED: " + r.Reason)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, " ")
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func isAccessError(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode() == "AccessDenied" || apiErr.ErrorCode() == "NoSuchBucket")
+}
+
+// describe turns listing errors into the sentence a person needs.
+func describe(bucket string, err error) error {
+	var noBucket *types.NoSuchBucket
+	var apiErr smithy.APIError
+	switch {
+	case errors.As(err, &noBucket) || (errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket"):
+		return fmt.Errorf("bucket %s does not exist (check the name, the region and the account)", bucket)
+	case errors.As(err, &apiErr) && apiErr.ErrorCode() == "AccessDenied":
+		return fmt.Errorf("access denied to bucket %s (s3:ListBucket and s3:GetObject are needed): %s", bucket, apiErr.ErrorMessage())
+	}
+	return fmt.Errorf("read bucket %s: %w", bucket, err)
+}

@@ -1,0 +1,187 @@
+package verify
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
+)
+
+// fixedTime stamps seed events so the fuzz corpus is stable.
+var fixedTime = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+// events returns n NDJSON events with ids run-first..run-(first+n-1), stamped at ts.
+func events(t testing.TB, run string, first, n int, ts time.Time) []byte {
+	t.Helper()
+	g, err := telemetry.NewGenerator(telemetry.Options{Seed: uint64(first), HasSeed: true, RunID: run, Now: func() time.Time { return ts }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	var e telemetry.Event
+	for i := 1; i < first; i++ {
+		g.Next(&e) // advance the sequence so ids continue where the previous batch stopped
+	}
+	for i := 0; i < n; i++ {
+		g.Next(&e)
+		out = telemetry.AppendNDJSON(out, &e)
+	}
+	return out
+}
+
+func gz(data []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func key(n int, at time.Time) string {
+	return firehose.ObjectKey("stream/", "tenant_metrics_firehose", 1, at.Add(time.Duration(n)*time.Second), fmt.Sprintf("00000000-0000-0000-0000-%012d", n))
+}
+
+func run(t *testing.T, srv *s3fake.Server, o Options) *Report {
+	t.Helper()
+	r, err := Run(context.Background(), srv.Client(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestCleanDeliveryAcrossPages lays out 25 Firehose objects (listed 10 per page) and expects every event once.
+func TestCleanDeliveryAcrossPages(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	base := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	srv.SetTime(base.Add(90 * time.Second))
+	for i := 0; i < 25; i++ {
+		srv.Put(t, "lab", key(i, base), gz(events(t, "run", i*40+1, 40, base)), "")
+	}
+	srv.Put(t, "lab", "other/ignored.gz", []byte("not under the prefix"), "")
+	r := run(t, srv, Options{Bucket: "lab", PageSize: 10, Expect: 1000, now: func() time.Time { return base.Add(100 * time.Second) }})
+	if !r.OK || r.Objects != 25 || r.Events != 1000 || r.Distinct != 1000 || r.Duplicates != 0 || r.Invalid != 0 {
+		t.Fatalf("report: %s", r.Text())
+	}
+	if r.DelaySeconds.P50 != 90 || r.DelaySeconds.Max != 90 || r.NewestObjectAge != 10 {
+		t.Errorf("delay %+v, newest age %v", r.DelaySeconds, r.NewestObjectAge)
+	}
+	total := 0
+	for _, n := range r.Tenants {
+		total += n
+	}
+	if total != 1000 || len(r.Metrics) != 3 {
+		t.Errorf("per tenant %v, per metric %v", r.Tenants, r.Metrics)
+	}
+	r = run(t, srv, Options{Bucket: "lab", Expect: 1001})
+	if r.OK || !strings.Contains(r.Reason, "expected at least 1001") {
+		t.Errorf("--expect 1001 over 1000 events: %s", r.Text())
+	}
+}
+
+// TestBadDataIsReportedAndTheRestIsRead puts one object per kind of bad data beside good ones.
+func TestBadDataIsReportedAndTheRestIsRead(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	base := time.Now().UTC()
+	good := events(t, "ok", 1, 10, base)
+	full := gz(good)
+	oversized := append([]byte(`{"type":"`+strings.Repeat("x", MaxEventBytes)+`"}`+"\n"), good[:0]...)
+	bad := map[string][]byte{
+		"truncated-gzip": full[:len(full)/2],
+		"corrupt-gzip":   append(append([]byte{}, full[:20]...), bytes.Repeat([]byte{0xff}, 50)...),
+		"empty":          {},
+		"non-json-line":  gz([]byte("hello world\n")),
+		"long-line":      gz(oversized),
+		"wrong-schema":   gz([]byte(`{"type":"Application","workload":"Nope","context":"x","tenant":{"id":"t","name":"n","tier":"free"},"metric":{"name":"Storage","unit":"MB","value":50},"timestamp":1,"metadata":{"user":"user-1","resource":"s3","event_id":"bad-1"}}` + "\n")),
+	}
+	i := 0
+	for name, body := range bad {
+		srv.Put(t, "lab", key(i, base)+"."+name, body, "")
+		i++
+	}
+	// Good data in every supported form: NDJSON, the original generator's concatenated objects, plain text
+	// with a gzip Content-Encoding header it does not have, and gzip without the header.
+	srv.Put(t, "lab", key(100, base), gz(events(t, "a", 1, 10, base)), "")
+	srv.Put(t, "lab", key(101, base), gz(bytes.ReplaceAll(events(t, "b", 1, 10, base), []byte("}\n"), []byte("}"))), "")
+	srv.Put(t, "lab", key(102, base), events(t, "c", 1, 10, base), "gzip")
+	srv.Put(t, "lab", key(103, base), gz(events(t, "d", 1, 10, base)), "")
+	// A good event after a bad line in the same object is still read.
+	srv.Put(t, "lab", key(104, base), gz(append([]byte("garbage line\n"), events(t, "e", 1, 5, base)...)), "")
+
+	r := run(t, srv, Options{Bucket: "lab"})
+	if r.OK {
+		t.Fatalf("bad data passed:\n%s", r.Text())
+	}
+	// The good objects' 45 events, plus whatever the truncated object held before its cut (events that did
+	// arrive whole are real).
+	if r.Distinct < 45 || r.Distinct > 45+10 || r.Tenants == nil {
+		t.Errorf("read %d good events, want the 45 of the good objects\n%s", r.Distinct, r.Text())
+	}
+	text := r.Text()
+	for name, want := range map[string]string{
+		"truncated-gzip": "read stopped", "corrupt-gzip": "read stopped", "empty": "empty object",
+		"non-json-line": "not JSON", "long-line": "longer than", "wrong-schema": "unknown workload",
+	} {
+		found := false
+		for _, p := range r.Problems {
+			if strings.HasSuffix(p.Key, "."+name) && strings.Contains(p.Reason, want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no %q problem reported against the %s object\n%s", want, name, text)
+		}
+	}
+	if !strings.Contains(text, "garbage line") {
+		t.Errorf("the junk line in a good object is not reported:\n%s", text)
+	}
+	var decoded map[string]any
+	out, _ := json.Marshal(r)
+	if err := json.Unmarshal(out, &decoded); err != nil || decoded["ok"] != false || decoded["invalid"] == nil {
+		t.Errorf("JSON report: %s", out)
+	}
+}
+
+func TestDuplicatesAndSince(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	now := time.Now().UTC()
+	srv.SetTime(now.Add(-2 * time.Hour))
+	srv.Put(t, "lab", key(0, now.Add(-2*time.Hour)), gz(events(t, "old", 1, 10, now)), "")
+	srv.SetTime(now.Add(-time.Minute))
+	srv.Put(t, "lab", key(1, now), gz(events(t, "new", 1, 10, now)), "")
+	srv.Put(t, "lab", key(2, now), gz(events(t, "new", 6, 5, now)), "") // new-6..10 again
+	srv.SetTime(time.Time{})
+
+	r := run(t, srv, Options{Bucket: "lab"})
+	if r.Events != 25 || r.Distinct != 20 || r.Duplicates != 5 || !r.OK {
+		t.Errorf("all: %s", r.Text())
+	}
+	r = run(t, srv, Options{Bucket: "lab", Since: 10 * time.Minute})
+	if r.Objects != 2 || r.Distinct != 10 {
+		t.Errorf("--since 10m: %s", r.Text())
+	}
+}
+
+func TestMissingBucketAndEmptyPrefix(t *testing.T) {
+	srv := s3fake.Start(t)
+	_, err := Run(context.Background(), srv.Client(), Options{Bucket: "nope"})
+	if err == nil || !strings.Contains(err.Error(), "bucket nope does not exist") {
+		t.Errorf("missing bucket: %v", err)
+	}
+	srv.CreateBucket(t, "empty")
+	r := run(t, srv, Options{Bucket: "empty"})
+	if r.OK || !strings.Contains(r.Reason, "no objects under s3://empty/stream/") {
+		t.Errorf("empty prefix: %s", r.Text())
+	}
+}
