@@ -34,19 +34,22 @@ test: $(NPM_STAMP) ## everything CI checks: formatting, vet, all Go tests, and a
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 	go test ./...
+	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
 	  echo "cdk synth (CLI, cdk.json app command) -> $$out"; \
 	  $(CDK) synth --no-notices --quiet -o "$$out"; \
 	  CDK_OUT="$$out" go test ./test -run '^TestCLISynthMatchesGolden$$' -count=1 -v | grep -E '^(--- |ok|FAIL)' 
 
 .PHONY: bench
-bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), send throughput vs shard limits
+bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, send throughput vs shard limits
 	@go test ./producer/telemetry -run '^$$' -bench 'GenerateEncode' -benchmem -cpu 1 -count 5 | tee /dev/stderr \
 	  | awk '/^BenchmarkGenerateEncode/ { n[$$1]++; ns[$$1] += $$3; al[$$1] += $$7 } \
 	    END { f = ns["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"]; \
 	          j = ns["BenchmarkGenerateEncodeJSONBaseline"] / n["BenchmarkGenerateEncodeJSONBaseline"]; \
 	          printf "generate+encode: %.0f ns/event, %.0f allocs/event; encoding/json: %.0f ns/event; ratio %.2f\n", \
 	            f, al["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"], j, f / j }'
+	@go test ./producer/verify -run '^$$' -bench 'Verify' -benchtime 3x \
+	  | awk '/^BenchmarkVerify/ { for (i = 1; i < NF; i++) if ($$(i+1) == "s/verify") printf "verify, 100 objects / 100,000 events: %.2f s\n", $$i }'
 	@go test ./producer/send -run '^$$' -bench 'Throughput' -benchtime 1x \
 	  | awk '/^BenchmarkThroughput/ { for (i = 1; i < NF; i++) if ($$(i+1) == "capacity-ratio") r = $$i; \
 	    for (i = 1; i < NF; i++) if ($$(i+1) == "events/s") e = $$i; \

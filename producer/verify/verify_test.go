@@ -185,3 +185,22 @@ func TestMissingBucketAndEmptyPrefix(t *testing.T) {
 		t.Errorf("empty prefix: %s", r.Text())
 	}
 }
+
+// BenchmarkVerify100Objects100kEvents times a full verify of 100 GZIP objects holding 100,000 events, through
+// the S3 API of the in-process fake (loopback HTTP).
+func BenchmarkVerify100Objects100kEvents(b *testing.B) {
+	srv := s3fake.Start(b)
+	srv.CreateBucket(b, "lab")
+	base := time.Now().UTC()
+	for i := 0; i < 100; i++ {
+		srv.Put(b, "lab", key(i, base), gz(events(b, fmt.Sprintf("r%d", i), 1, 1000, base)), "")
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := Run(context.Background(), srv.Client(), Options{Bucket: "lab", Expect: 100000})
+		if err != nil || !r.OK || r.Distinct != 100000 {
+			b.Fatalf("%v %s", err, r.Text())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N), "s/verify")
+}
