@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -186,5 +189,46 @@ func TestVerifyCommand(t *testing.T) {
 		if code, _, stderr := runCLI(t, args...); code != 2 || !strings.Contains(stderr, "Usage") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr)
 		}
+	}
+}
+
+// TestVerifyFindsTheBucketFromTheStack answers DescribeStacks from a stand-in CloudFormation endpoint (the SDK's
+// AWS_ENDPOINT_URL_CLOUDFORMATION) and checks that --stack reads the BucketName output.
+func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
+	hermeticAWS(t, "us-east-1")
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab-from-stack")
+	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "stack"})
+	var e telemetry.Event
+	g.Next(&e)
+	srv.Put(t, "lab-from-stack", "stream/2026/11/25/10/x.gz", telemetry.AppendNDJSON(nil, &e), "")
+
+	cfn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.Form.Get("Action") != "DescribeStacks" {
+			http.Error(w, "unexpected "+r.Form.Get("Action"), http.StatusBadRequest)
+			return
+		}
+		if r.Form.Get("StackName") != "TenantMetricsLab" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id `+r.Form.Get("StackName")+` does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>`)
+			return
+		}
+		fmt.Fprint(w, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>
+<StackName>TenantMetricsLab</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-11-25T10:00:00Z</CreationTime>
+<Outputs><member><OutputKey>StreamName</OutputKey><OutputValue>tenant-metrics-stream</OutputValue></member>
+<member><OutputKey>BucketName</OutputKey><OutputValue>lab-from-stack</OutputValue></member></Outputs>
+</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`)
+	}))
+	defer cfn.Close()
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", cfn.URL)
+
+	code, stdout, stderr := runCLI(t, "verify", "--stack", "TenantMetricsLab", "--endpoint-url", srv.URL, "--expect", "1")
+	if code != 0 || !strings.Contains(stdout, "s3://lab-from-stack/stream/") {
+		t.Fatalf("--stack: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t, "verify", "--stack", "OtherStack", "--endpoint-url", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "OtherStack does not exist") {
+		t.Fatalf("missing stack: exit %d, %q", code, stderr)
 	}
 }

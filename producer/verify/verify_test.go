@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
@@ -203,4 +205,11 @@ func BenchmarkVerify100Objects100kEvents(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N), "s/verify")
+}
+
+func TestAccessDeniedIsOneSentence(t *testing.T) {
+	err := describe("lab", &smithy.GenericAPIError{Code: "AccessDenied", Message: "Access Denied"})
+	if err.Error() != "access denied to bucket lab (s3:ListBucket and s3:GetObject are needed): Access Denied" {
+		t.Errorf("got %q", err)
+	}
 }
