@@ -26,6 +26,7 @@ type Pipeline struct {
 	DeliveryLogs   awslogs.LogGroup
 	Config         config.Config
 	Producer       *ProducerFunction // nil with -c producer=false
+	Monitoring     *Monitoring       // nil with -c monitoring=false
 }
 
 // deliveryLogStreamID is the construct id of the log stream the Firehose L2 adds to the log group for S3 errors.
@@ -99,6 +100,9 @@ func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
 	suppressNagFindings(p, policy)
 	if cfg.Producer {
 		p.Producer = addProducer(p, removal)
+	}
+	if cfg.Monitoring {
+		p.Monitoring = addMonitoring(p)
 	}
 	return p
 }

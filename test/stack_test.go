@@ -327,6 +327,7 @@ var variants = map[string]map[string]string{
 	"retain":          {"retain": "true"},
 	"existing-bucket": {"bucketName": "my-existing-lab-bucket", "namePrefix": "alice"},
 	"no-producer":     {"producer": "false"},
+	"alarm-email":     {"alarmEmail": "ops@example.com"},
 }
 
 // dataBucketID returns the logical id of the data bucket (the one that writes access logs).

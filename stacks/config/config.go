@@ -61,6 +61,8 @@ type Config struct {
 	Retain                bool   // keep bucket, stream and log groups on cdk destroy
 	Producer              bool   // deploy the producer function and its schedule
 	ProducerRate          int    // events per second the producer function sends
+	Monitoring            bool   // deploy alarms and the dashboard
+	AlarmEmail            string // e-mail address alarms notify through an encrypted SNS topic; empty: no topic
 }
 
 // Default returns the settings of the console lab.
@@ -80,6 +82,7 @@ func Default() Config {
 		// 10 events/s is 1 % of one shard's limit; Firehose bills each ~300-byte record as 5 KB, so a day costs
 		// about $0.13 of Firehose ingestion plus the function's ~$0.10 (see README, Cost).
 		ProducerRate: 10,
+		Monitoring:   true,
 	}
 }
 
@@ -107,6 +110,8 @@ var Settings = []Setting{
 	boolean("retain", "true keeps bucket, stream and log groups on cdk destroy", func(c *Config) *bool { return &c.Retain }),
 	boolean("producer", "deploy the producer Lambda function and its one-minute schedule", func(c *Config) *bool { return &c.Producer }),
 	integer("producerRate", "events per second the producer function sends", func(c *Config) *int { return &c.ProducerRate }),
+	boolean("monitoring", "deploy CloudWatch alarms and the pipeline dashboard", func(c *Config) *bool { return &c.Monitoring }),
+	str("alarmEmail", "e-mail address every alarm notifies through an encrypted SNS topic", func(c *Config) *string { return &c.AlarmEmail }),
 }
 
 // appKey matches the context keys that belong to this app: plain camelCase words. Keys the CDK itself uses always
@@ -207,6 +212,12 @@ func (c Config) Validate() error {
 	if c.Producer {
 		inRange("producerRate", c.ProducerRate, 1, ShardRecordsPerSecond*max(c.ShardCount, 1))
 	}
+	if c.AlarmEmail != "" && (len(c.AlarmEmail) > 254 || !emailRe.MatchString(c.AlarmEmail)) {
+		bad("alarmEmail", c.AlarmEmail, "must be an e-mail address such as ops@example.com")
+	}
+	if c.AlarmEmail != "" && !c.Monitoring {
+		bad("alarmEmail", c.AlarmEmail, "needs monitoring=true: without alarms there is nothing to notify about")
+	}
 	if !slices.Contains(Compressions, c.Compression) {
 		bad("compression", c.Compression, "must be one of %s", strings.Join(Compressions, ", "))
 	}
@@ -234,6 +245,7 @@ var (
 	streamNameRe   = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
 	bucketNameRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	ipAddressRe    = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
+	emailRe        = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
 	prefixCharsRe  = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/{}:=-]+$`)
 	prefixMaxBytes = 512
 )

@@ -14,7 +14,7 @@ func TestDefaultsAreTheLabsValues(t *testing.T) {
 		StreamName: "tenant-metrics-stream", ShardCount: 1, RetentionHours: 24,
 		DeliveryStreamName: "tenant_metrics_firehose", Prefix: "stream/",
 		ErrorPrefix: "errors/!{firehose:error-output-type}/", BufferSizeMiB: 1, BufferIntervalSeconds: 60,
-		Compression: "GZIP", LogRetentionDays: 14, Producer: true, ProducerRate: 10,
+		Compression: "GZIP", LogRetentionDays: 14, Producer: true, ProducerRate: 10, Monitoring: true,
 	}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
@@ -100,6 +100,10 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"producer rate zero", "producerRate", "0", "from 1 to 1000"},
 		{"producer rate over the shard", "producerRate", "1001", "from 1 to 1000"},
 		{"producer rate fraction", "producerRate", "2.5", "whole number"},
+		{"monitoring not bool", "monitoring", "off", "true or false"},
+		{"alarm email without at", "alarmEmail", "ops.example.com", "e-mail address"},
+		{"alarm email without domain dot", "alarmEmail", "ops@example", "e-mail address"},
+		{"alarm email with space", "alarmEmail", "ops team@example.com", "e-mail address"},
 		{"retain number", "retain", 1.0, "true or false"},
 		{"unknown key", "shardcount", "1", "did you mean \"shardCount\""},
 		{"unknown key no suggestion", "bufferSize", "1", "allowed keys are namePrefix"},
@@ -129,6 +133,13 @@ func TestLongNameWithPrefixIsCheckedCombined(t *testing.T) {
 	}
 }
 
+func TestAlarmEmailNeedsMonitoring(t *testing.T) {
+	_, err := FromContext(map[string]any{"alarmEmail": "ops@example.com", "monitoring": "false"})
+	if err == nil || !strings.Contains(err.Error(), "needs monitoring=true") {
+		t.Fatalf("got %v", err)
+	}
+}
+
 func TestAllErrorsReportedAtOnce(t *testing.T) {
 	_, err := FromContext(map[string]any{"shardCount": "0", "prefix": "x", "compression": "LZ4"})
 	if err == nil {
@@ -150,6 +161,7 @@ func TestEveryLimitBoundaryAccepted(t *testing.T) {
 		{"streamName": strings.Repeat("s", 128), "deliveryStreamName": strings.Repeat("d", 64)},
 		{"shardCount": "2", "producerRate": "2000"},
 		{"producer": "false", "producerRate": "0"}, // the rate of an absent function is not checked
+		{"alarmEmail": "ops+lab@example.co.uk"},
 	} {
 		if _, err := FromContext(ctx); err != nil {
 			t.Errorf("%v rejected: %v", ctx, err)

@@ -1,0 +1,174 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// alarmPeriod is the period of every alarm: long enough that a lab's trickle of data gives stable statistics.
+var alarmPeriod = awscdk.Duration_Minutes(jsii.Number(5))
+
+// Monitoring is the pipeline's alarms, their optional topic and its dashboard.
+type Monitoring struct {
+	Alarms    []awscloudwatch.Alarm
+	Topic     awssns.Topic // nil without alarmEmail
+	Dashboard awscloudwatch.Dashboard
+}
+
+// alarmSpec is one alarm: what it watches, when it fires, and why that threshold.
+type alarmSpec struct {
+	id, why    string
+	metric     awscloudwatch.IMetric
+	threshold  float64
+	comparison awscloudwatch.ComparisonOperator
+	periods    float64
+}
+
+// FreshnessThresholdSeconds is when delivered data counts as stale: five buffer intervals, and never below
+// five minutes, so one slow flush is not an alarm.
+func FreshnessThresholdSeconds(bufferIntervalSeconds int) int {
+	return max(5*bufferIntervalSeconds, 300)
+}
+
+// addMonitoring declares the alarms, the optional e-mail topic and the dashboard.
+func addMonitoring(p *Pipeline) *Monitoring {
+	stack, cfg := p.Stack, p.Config
+	firehose := func(name, statistic string) awscloudwatch.Metric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace:     jsii.String("AWS/Firehose"),
+			MetricName:    jsii.String(name),
+			DimensionsMap: &map[string]*string{"DeliveryStreamName": p.DeliveryStream.DeliveryStreamName()},
+			Statistic:     jsii.String(statistic),
+			Period:        alarmPeriod,
+		})
+	}
+	opts := func(statistic string) *awscloudwatch.MetricOptions {
+		return &awscloudwatch.MetricOptions{Statistic: jsii.String(statistic), Period: alarmPeriod}
+	}
+	freshness := FreshnessThresholdSeconds(cfg.BufferIntervalSeconds)
+	specs := []alarmSpec{
+		{"StreamWriteThrottled",
+			"Writes to the stream were throttled: producers reached the shard limits (1,000 records/s, 1 MiB/s per shard). The producer retries, so nothing is lost, but the stream is at capacity: add shards or lower the rate.",
+			p.Stream.MetricWriteProvisionedThroughputExceeded(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
+		{"DeliveryFallingBehind",
+			"Firehose is more than 5 minutes behind the stream for 10 minutes: it cannot keep up or cannot read. Records older than the stream's retention are lost.",
+			p.Stream.MetricGetRecordsIteratorAgeMilliseconds(opts("Maximum")), 5 * 60 * 1000, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 2},
+		{"DeliveryStale",
+			fmt.Sprintf("The oldest record not yet in S3 is older than %d s (5 buffer intervals, at least 5 minutes): deliveries to S3 are stuck.", freshness),
+			firehose("DeliveryToS3.DataFreshness", "Maximum"), float64(freshness), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
+		{"DeliveryFailed",
+			"Some deliveries to S3 failed (DeliveryToS3.Success below 1): bucket policy, permissions or the bucket itself. Firehose retries, then writes the records under the error prefix.",
+			firehose("DeliveryToS3.Success", "Minimum"), 1, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, 1},
+	}
+	if p.Producer != nil {
+		specs = append(specs, alarmSpec{"ProducerErrors",
+			"A producer invocation failed: it could not deliver every event (it fails on any undelivered one) or it crashed. See its log group.",
+			p.Producer.Function.MetricErrors(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
+	}
+
+	m := &Monitoring{}
+	for _, s := range specs {
+		m.Alarms = append(m.Alarms, awscloudwatch.NewAlarm(stack, jsii.String(s.id+"Alarm"), &awscloudwatch.AlarmProps{
+			// Named after the stack, so two labs in one account keep their alarms apart.
+			AlarmName:          jsii.String(cfg.StackName() + "-" + s.id),
+			AlarmDescription:   jsii.String(s.why),
+			Metric:             s.metric,
+			Threshold:          jsii.Number(s.threshold),
+			ComparisonOperator: s.comparison,
+			EvaluationPeriods:  jsii.Number(s.periods),
+			// An idle lab publishes no data points; that is not an outage.
+			TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}))
+	}
+	if cfg.AlarmEmail != "" {
+		m.Topic = alarmTopic(p)
+		action := awscloudwatchactions.NewSnsAction(m.Topic)
+		for _, a := range m.Alarms {
+			a.AddAlarmAction(action)
+			a.AddOkAction(action)
+		}
+	}
+	m.Dashboard = dashboard(p, m, firehose)
+	return m
+}
+
+// alarmTopic is an SNS topic encrypted with a customer-managed key: CloudWatch cannot publish to a topic under
+// the AWS-managed SNS key, whose policy cannot be extended.
+func alarmTopic(p *Pipeline) awssns.Topic {
+	key := awskms.NewKey(p.Stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
+		Description:       jsii.String("Encrypts the lab's alarm topic"),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
+	})
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudWatchAlarmsPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+		Resources:  jsii.Strings("*"), // in a key policy "*" means this key
+	}), nil)
+	topic := awssns.NewTopic(p.Stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("tenant-metrics-lab alarms"),
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(p.Config.AlarmEmail), nil))
+	return topic
+}
+
+// dashboard shows the pipeline end to end: what comes in, how far behind delivery is, what lands in S3, and
+// the producer.
+func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string) awscloudwatch.Metric) awscloudwatch.Dashboard {
+	graph := func(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
+		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Width: jsii.Number(8)})
+	}
+	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: alarmPeriod}
+	rows := [][]awscloudwatch.IWidget{
+		{
+			graph("Stream: incoming records", p.Stream.MetricIncomingRecords(sum)),
+			graph("Stream: incoming bytes", p.Stream.MetricIncomingBytes(sum)),
+			graph("Stream: throttled writes", p.Stream.MetricWriteProvisionedThroughputExceeded(sum)),
+		},
+		{
+			graph("Firehose: iterator age (ms)", p.Stream.MetricGetRecordsIteratorAgeMilliseconds(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod})),
+			graph("Firehose: records and bytes to S3", firehose("DeliveryToS3.Records", "Sum"), firehose("DeliveryToS3.Bytes", "Sum")),
+			graph("Firehose: freshness (s) and success", firehose("DeliveryToS3.DataFreshness", "Maximum"), firehose("DeliveryToS3.Success", "Minimum")),
+		},
+	}
+	if fn := p.Producer; fn != nil {
+		rows = append(rows, []awscloudwatch.IWidget{
+			graph("Producer: invocations and errors", fn.Function.MetricInvocations(sum), fn.Function.MetricErrors(sum)),
+			graph("Producer: duration (ms)", fn.Function.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod})),
+		})
+	}
+	alarms := make([]interfacesawscloudwatch.IAlarmRef, len(m.Alarms))
+	for i, a := range m.Alarms {
+		alarms[i] = a
+	}
+	rows = append(rows, []awscloudwatch.IWidget{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
+		Title: jsii.String("Alarms"), Alarms: &alarms, Width: jsii.Number(24),
+	})})
+	name := p.Config.StackName()
+	widgets := make([]*[]awscloudwatch.IWidget, len(rows))
+	for i := range rows {
+		widgets[i] = &rows[i]
+	}
+	d := awscloudwatch.NewDashboard(p.Stack, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
+		DashboardName: jsii.String(name),
+		Widgets:       &widgets,
+	})
+	region := *awscdk.Aws_REGION()
+	awscdk.NewCfnOutput(p.Stack, jsii.String("DashboardUrl"), &awscdk.CfnOutputProps{
+		Value:       jsii.String(fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", region, region, name)),
+		Description: jsii.String("CloudWatch dashboard of the pipeline"),
+	})
+	return d
+}

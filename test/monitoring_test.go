@@ -1,0 +1,140 @@
+package test
+
+import (
+	"strings"
+	"testing"
+)
+
+// wantAlarms is every alarm with the metric, statistic, threshold, period, comparison and evaluation periods the
+// README documents.
+var wantAlarms = map[string]map[string]any{
+	"StreamWriteThrottled": {"Namespace": "AWS/Kinesis", "MetricName": "WriteProvisionedThroughputExceeded", "Statistic": "Sum",
+		"Threshold": 0.0, "Period": 300.0, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1.0},
+	"DeliveryFallingBehind": {"Namespace": "AWS/Kinesis", "MetricName": "GetRecords.IteratorAgeMilliseconds", "Statistic": "Maximum",
+		"Threshold": 300000.0, "Period": 300.0, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 2.0},
+	"DeliveryStale": {"Namespace": "AWS/Firehose", "MetricName": "DeliveryToS3.DataFreshness", "Statistic": "Maximum",
+		"Threshold": 300.0, "Period": 300.0, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1.0},
+	"DeliveryFailed": {"Namespace": "AWS/Firehose", "MetricName": "DeliveryToS3.Success", "Statistic": "Minimum",
+		"Threshold": 1.0, "Period": 300.0, "ComparisonOperator": "LessThanThreshold", "EvaluationPeriods": 1.0},
+	"ProducerErrors": {"Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum",
+		"Threshold": 0.0, "Period": 300.0, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1.0},
+}
+
+func (s *synthesized) alarms() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, r := range s.resources("AWS::CloudWatch::Alarm") {
+		name := props(r)["AlarmName"].(string)
+		out[name[strings.LastIndex(name, "-")+1:]] = props(r)
+	}
+	return out
+}
+
+func TestAlarmsWatchTheRightMetrics(t *testing.T) {
+	s := synth(t, labDefaults)
+	got := s.alarms()
+	if len(got) != len(wantAlarms) {
+		t.Fatalf("%d alarms, want %d: %v", len(got), len(wantAlarms), got)
+	}
+	for name, want := range wantAlarms {
+		a := got[name]
+		if a == nil {
+			t.Errorf("missing alarm %s", name)
+			continue
+		}
+		for k, v := range want {
+			if a[k] != v {
+				t.Errorf("%s: %s = %v, want %v", name, k, a[k], v)
+			}
+		}
+		if a["TreatMissingData"] != "notBreaching" {
+			t.Errorf("%s: an idle lab must not alarm (TreatMissingData %v)", name, a["TreatMissingData"])
+		}
+		if a["AlarmDescription"] == nil || len(a["AlarmDescription"].(string)) < 40 {
+			t.Errorf("%s: the description must say why", name)
+		}
+		if a["AlarmActions"] != nil {
+			t.Errorf("%s: without alarmEmail there is nothing to notify", name)
+		}
+	}
+	if !strings.HasPrefix(props(s.resources("AWS::CloudWatch::Alarm")[firstKey(s.resources("AWS::CloudWatch::Alarm"))])["AlarmName"].(string), "TenantMetricsLab-") {
+		t.Error("alarm names must carry the stack name")
+	}
+	if n := len(s.resources("AWS::SNS::Topic")); n != 0 {
+		t.Errorf("no alarmEmail, but %d topics", n)
+	}
+}
+
+func TestFreshnessFollowsTheBufferInterval(t *testing.T) {
+	s := synth(t, map[string]string{"bufferIntervalSeconds": "300"})
+	if got := s.alarms()["DeliveryStale"]["Threshold"]; got != 1500.0 {
+		t.Errorf("freshness threshold with a 300 s buffer = %v, want 1500", got)
+	}
+}
+
+func TestAlarmEmailWiresAnEncryptedTopic(t *testing.T) {
+	s := synth(t, map[string]string{"alarmEmail": "ops@example.com"})
+	topicID, topic := s.only(t, "AWS::SNS::Topic")
+	keyID, key := s.only(t, "AWS::KMS::Key")
+	if jsonOf(props(topic)["KmsMasterKeyId"]) != jsonOf(map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}}) {
+		t.Errorf("topic key = %s", jsonOf(props(topic)["KmsMasterKeyId"]))
+	}
+	if props(key)["EnableKeyRotation"] != true || !strings.Contains(jsonOf(props(key)["KeyPolicy"]), "cloudwatch.amazonaws.com") {
+		t.Errorf("key: rotation %v, policy %s", props(key)["EnableKeyRotation"], jsonOf(props(key)["KeyPolicy"]))
+	}
+	s.has(t, "AWS::SNS::Subscription", map[string]any{"Protocol": "email", "Endpoint": "ops@example.com", "TopicArn": map[string]any{"Ref": topicID}})
+	_, policy := s.only(t, "AWS::SNS::TopicPolicy")
+	if !strings.Contains(jsonOf(policy), `"aws:SecureTransport":"false"`) {
+		t.Errorf("topic policy must deny plain HTTP: %s", jsonOf(policy))
+	}
+	for name, a := range s.alarms() {
+		want := jsonOf([]any{map[string]any{"Ref": topicID}})
+		if jsonOf(a["AlarmActions"]) != want || jsonOf(a["OKActions"]) != want {
+			t.Errorf("%s: actions %s / %s, want the topic", name, jsonOf(a["AlarmActions"]), jsonOf(a["OKActions"]))
+		}
+	}
+}
+
+func TestDashboardShowsThePipeline(t *testing.T) {
+	s := synth(t, labDefaults)
+	_, d := s.only(t, "AWS::CloudWatch::Dashboard")
+	if props(d)["DashboardName"] != "TenantMetricsLab" {
+		t.Errorf("dashboard name %v", props(d)["DashboardName"])
+	}
+	body := jsonOf(props(d)["DashboardBody"])
+	for _, metric := range []string{"IncomingRecords", "IncomingBytes", "WriteProvisionedThroughputExceeded", "GetRecords.IteratorAgeMilliseconds",
+		"DeliveryToS3.Records", "DeliveryToS3.Bytes", "DeliveryToS3.DataFreshness", "DeliveryToS3.Success", "Invocations", "Errors", "Duration"} {
+		if !strings.Contains(body, `\"`+metric+`\"`) {
+			t.Errorf("dashboard lacks %s", metric)
+		}
+	}
+	if s.raw["Outputs"].(map[string]any)["DashboardUrl"] == nil {
+		t.Error("missing DashboardUrl output")
+	}
+}
+
+func TestMonitoringFalseRemovesItAll(t *testing.T) {
+	s := synth(t, map[string]string{"monitoring": "false"})
+	for _, typ := range []string{"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::KMS::Key"} {
+		if n := len(s.resources(typ)); n != 0 {
+			t.Errorf("monitoring=false leaves %d %s", n, typ)
+		}
+	}
+	if s.raw["Outputs"].(map[string]any)["DashboardUrl"] != nil {
+		t.Error("monitoring=false leaves the DashboardUrl output")
+	}
+	off := synth(t, map[string]string{"producer": "false"})
+	if _, ok := off.alarms()["ProducerErrors"]; ok {
+		t.Error("producer=false leaves the producer alarm")
+	}
+	_, d := off.only(t, "AWS::CloudWatch::Dashboard")
+	if strings.Contains(jsonOf(props(d)["DashboardBody"]), "Invocations") {
+		t.Error("producer=false leaves producer widgets on the dashboard")
+	}
+}
+
+func firstKey[V any](m map[string]V) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
