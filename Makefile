@@ -29,10 +29,11 @@ destroy: $(NPM_STAMP) ## remove everything the lab created
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json
 
-test: $(NPM_STAMP) ## everything CI checks: formatting, vet, all Go tests, and a real CLI synth
+test: $(NPM_STAMP) ## everything CI checks: formatting, vet, workflow lint, all Go tests, fuzzing, a real CLI synth
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
+	go tool actionlint
 	go test ./...
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \

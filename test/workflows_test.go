@@ -1,0 +1,69 @@
+package test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCIRunsTheREADMECommand keeps one definition of "the tests": the GitHub workflow runs .ci/run, which runs
+// `make test`, the README's test command.
+func TestCIRunsTheREADMECommand(t *testing.T) {
+	read := func(path string) string {
+		data, err := os.ReadFile(filepath.Join("..", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	if ci := read(".github/workflows/ci.yml"); !strings.Contains(ci, "run: bash .ci/run") {
+		t.Error("ci.yml does not run .ci/run")
+	}
+	if run := read(".ci/run"); !strings.Contains(run, "\nmake test\n") {
+		t.Error(".ci/run does not run `make test`")
+	}
+	if readme := read("README.md"); !strings.Contains(readme, "make test ") {
+		t.Error("README does not name `make test`")
+	}
+	deploy := read(".github/workflows/deploy.yml")
+	for _, want := range []string{"id-token: write", "aws-actions/configure-aws-credentials@", "role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}"} {
+		if !strings.Contains(deploy, want) {
+			t.Errorf("deploy.yml lacks %q", want)
+		}
+	}
+	if strings.Contains(deploy, "aws-access-key-id") || strings.Contains(deploy, "secrets.AWS") {
+		t.Error("deploy.yml must not use long-lived keys")
+	}
+}
+
+// TestSynthDiffScriptFlagsReplacements runs the pull-request diff script on two synthesized configurations: a
+// renamed stream (a replacement) must be flagged, and identical templates must report no change.
+func TestSynthDiffScriptFlagsReplacements(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("..", "node_modules", ".bin", "cdk")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the CDK CLI is not installed (npm ci)")
+		}
+		t.Skip("the CDK CLI is not installed (npm ci)")
+	}
+	pr := synth(t, labDefaults)
+	base := synth(t, map[string]string{"streamName": "old-stream"})
+	diff := func(prOut, baseOut string) string {
+		cmd := exec.Command("bash", ".github/scripts/synth-diff.sh", prOut, baseOut)
+		cmd.Dir = ".."
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("synth-diff.sh: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	changed := diff(pr.outdir, base.outdir)
+	if !strings.Contains(changed, "[!WARNING]") || !strings.Contains(changed, "AWS::Kinesis::Stream Stream") || !strings.Contains(changed, "(requires replacement)") {
+		t.Errorf("replacement not flagged:\n%.3000s", changed)
+	}
+	same := diff(pr.outdir, pr.outdir)
+	if !strings.Contains(same, "No resource is deleted or replaced.") || !strings.Contains(same, "There were no differences") {
+		t.Errorf("identical templates:\n%.3000s", same)
+	}
+}
