@@ -18,11 +18,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	kinesisemu.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 
 // hermeticAWS gives the CLI static credentials and no shared config, and keeps the SDK off the EC2 metadata
 // endpoint, so tests never reach beyond loopback.

@@ -212,6 +212,12 @@ func Require(t testing.TB) *Emulator {
 	return shared
 }
 
+// RunTests runs a package's tests and then stops the shared emulator; a TestMain calls os.Exit(RunTests(m)).
+func RunTests(m *testing.M) int {
+	defer StopShared()
+	return m.Run()
+}
+
 // StopShared stops the shared emulator if it was started.
 func StopShared() {
 	if shared != nil {

@@ -10,11 +10,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	kinesisemu.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 
 // TestHandlerStopsBeforeTheDeadlineWithExactCounts invokes the handler in-process against the Kinesis emulator,
 // with a deadline as the Lambda runtime would set it.

@@ -14,11 +14,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	kinesisemu.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 
 // checkExactlyOnce decodes every record and requires each id run-1..run-n exactly once, with a valid body.
 func checkExactlyOnce(t *testing.T, bodies [][]byte, run string, n int) {

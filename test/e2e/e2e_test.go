@@ -17,11 +17,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	kinesisemu.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 
 func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 	emu := kinesisemu.Require(t)
