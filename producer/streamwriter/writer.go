@@ -16,16 +16,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kinesislimits"
 )
 
-// Limits of the PutRecords API and of one shard.
+// Limits of the PutRecords API and of one shard, re-exported for callers of this package.
 const (
-	MaxBatchRecords       = 500
-	MaxBatchBytes         = 5 << 20 // data plus partition keys of one request
-	MaxRecordBytes        = 1 << 20 // data plus partition key of one record
-	MaxPartitionKeyLen    = 256
-	ShardRecordsPerSecond = 1000
-	ShardBytesPerSecond   = 1 << 20
+	MaxBatchRecords       = kinesislimits.MaxBatchRecords
+	MaxBatchBytes         = kinesislimits.MaxBatchBytes
+	MaxRecordBytes        = kinesislimits.MaxRecordBytes
+	MaxPartitionKeyLen    = kinesislimits.MaxPartitionKeyLen
+	ShardRecordsPerSecond = kinesislimits.ShardRecordsPerSecond
+	ShardBytesPerSecond   = kinesislimits.ShardBytesPerSecond
 )
 
 // API is the part of the Kinesis client the writer uses.

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kinesislimits"
 )
 
 // Limits that the validation enforces; each is documented in the README's context table.
@@ -31,8 +33,6 @@ const (
 	MaxNamePrefixLen = 20
 	// StackBaseName is the CloudFormation stack name before any namePrefix.
 	StackBaseName = "TenantMetricsLab"
-	// ShardRecordsPerSecond is a Kinesis shard's write limit; the producer function may use at most this per shard.
-	ShardRecordsPerSecond = 1000
 )
 
 // Compressions are the formats an Amazon Data Firehose S3 destination accepts.
@@ -210,7 +210,8 @@ func (c Config) Validate() error {
 		bad("errorPrefix", c.ErrorPrefix, "must differ from prefix so failed records never mix with delivered ones")
 	}
 	if c.Producer {
-		inRange("producerRate", c.ProducerRate, 1, ShardRecordsPerSecond*max(c.ShardCount, 1))
+		// The producer function may use at most one shard's write limit per shard.
+		inRange("producerRate", c.ProducerRate, 1, kinesislimits.ShardRecordsPerSecond*max(c.ShardCount, 1))
 	}
 	if c.AlarmEmail != "" && (len(c.AlarmEmail) > 254 || !emailRe.MatchString(c.AlarmEmail)) {
 		bad("alarmEmail", c.AlarmEmail, "must be an e-mail address such as ops@example.com")
