@@ -132,6 +132,7 @@ func Run(ctx context.Context, api streamwriter.API, opts Options) (Summary, erro
 // generate feeds the writer until a limit is reached or ctx ends; Put's back-pressure bounds the memory used.
 func generate(ctx context.Context, gen *telemetry.Generator, w *streamwriter.Writer, opts *Options, start time.Time) error {
 	var e telemetry.Event
+	var slab telemetry.Slab
 	for n := int64(0); opts.Count == 0 || n < opts.Count; n++ {
 		if opts.Rate > 0 {
 			// Hold to the schedule start + n/rate; sleeping only when more than 5 ms ahead keeps timers cheap.
@@ -149,7 +150,7 @@ func generate(ctx context.Context, gen *telemetry.Generator, w *streamwriter.Wri
 			return nil
 		}
 		gen.Next(&e)
-		data := telemetry.AppendNDJSON(make([]byte, 0, telemetry.RecordBufferSize), &e)
+		data := slab.Append(&e)
 		key := e.Tenant.ID
 		if opts.PartitionKey == KeyEvent {
 			key = e.ID()
