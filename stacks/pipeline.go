@@ -17,7 +17,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
-// Pipeline is the lab's stack and the resources later constructs (producer, monitoring) attach to.
+// Pipeline is the lab's stack and its main resources, which the producer and monitoring constructs attach to.
 type Pipeline struct {
 	Stack          awscdk.Stack
 	Stream         awskinesis.Stream

@@ -1,5 +1,5 @@
 // Package send runs one producing session: generate telemetry events at a rate, write them to the stream, and
-// account for every one. The CLI's `send` command and (later) the Lambda handler both call Run.
+// account for every one. The CLI's `send` command and the Lambda handler (package lambdamode) both call Run.
 package send
 
 import (
