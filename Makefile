@@ -39,7 +39,7 @@ test: $(NPM_STAMP) ## everything CI checks: formatting, vet, workflow lint, all 
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
 	  echo "cdk synth (CLI, cdk.json app command) -> $$out"; \
 	  $(CDK) synth --no-notices --quiet -o "$$out"; \
-	  CDK_OUT="$$out" go test ./test -run '^TestCLISynthMatchesGolden$$' -count=1 -v | grep -E '^(--- |ok|FAIL)' 
+	  CDK_OUT="$$out" go test -tags clisynth ./test -run '^TestCLISynthMatchesGolden$$' -count=1 -v | grep -E '^(--- |ok|FAIL)' 
 
 .PHONY: bench
 bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, send throughput vs shard limits
