@@ -43,19 +43,21 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	case *since < 0 || *expect < 0:
 		return usageError(fs, "--since and --expect must not be negative")
 	}
+	// One configuration (and one credentials check) serves both the stack lookup and S3.
+	cfg, err := awsclient.Load(ctx, aws)
+	if err != nil {
+		fmt.Fprintf(stderr, "producer verify: %v\n", err)
+		return exitFailure
+	}
 	if *stack != "" {
-		name, err := awsclient.StackOutput(ctx, aws, *stack, "BucketName")
+		name, err := awsclient.StackOutput(ctx, cfg, *stack, "BucketName")
 		if err != nil {
 			fmt.Fprintf(stderr, "producer verify: %v\n", err)
 			return exitFailure
 		}
 		*bucket = name
 	}
-	client, err := awsclient.S3(ctx, aws)
-	if err != nil {
-		fmt.Fprintf(stderr, "producer verify: %v\n", err)
-		return exitFailure
-	}
+	client := awsclient.S3(cfg, aws)
 	start := time.Now()
 	report, err := verify.Run(ctx, client, verify.Options{Bucket: *bucket, Prefix: *prefix, Since: *since, Expect: *expect})
 	if err != nil {

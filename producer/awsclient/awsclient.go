@@ -47,26 +47,18 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	return cfg, nil
 }
 
-// S3 returns an S3 client for the options; a custom endpoint (a local S3) is addressed path-style.
-func S3(ctx context.Context, o Options) (*s3.Client, error) {
-	cfg, err := Load(ctx, o)
-	if err != nil {
-		return nil, err
-	}
+// S3 returns an S3 client for a loaded configuration; a custom endpoint (a local S3) is addressed path-style.
+func S3(cfg aws.Config, o Options) *s3.Client {
 	return s3.NewFromConfig(cfg, func(so *s3.Options) {
 		if o.EndpointURL != "" {
 			so.BaseEndpoint = aws.String(o.EndpointURL)
 			so.UsePathStyle = true
 		}
-	}), nil
+	})
 }
 
 // StackOutput reads one output of a deployed CloudFormation stack, e.g. the lab's BucketName.
-func StackOutput(ctx context.Context, o Options, stack, key string) (string, error) {
-	cfg, err := Load(ctx, o)
-	if err != nil {
-		return "", err
-	}
+func StackOutput(ctx context.Context, cfg aws.Config, stack, key string) (string, error) {
 	out, err := cloudformation.NewFromConfig(cfg).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if err != nil {
 		return "", fmt.Errorf("read stack %s: %w", stack, err)
