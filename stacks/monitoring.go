@@ -166,9 +166,8 @@ func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string)
 		Widgets:       &widgets,
 	})
 	region := *awscdk.Aws_REGION()
-	awscdk.NewCfnOutput(p.Stack, jsii.String("DashboardUrl"), &awscdk.CfnOutputProps{
-		Value:       jsii.String(fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", region, region, name)),
-		Description: jsii.String("CloudWatch dashboard of the pipeline"),
-	})
+	addOutput(p.Stack, "DashboardUrl",
+		fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", region, region, name),
+		"CloudWatch dashboard of the pipeline")
 	return d
 }

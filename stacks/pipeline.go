@@ -182,13 +182,16 @@ func literalPrefix(prefix string) string {
 	return prefix
 }
 
+// addOutput declares one stack output; every construct of the stack adds its outputs through it.
+func addOutput(stack awscdk.Stack, id, value, description string) {
+	awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{
+		Value:       jsii.String(value),
+		Description: jsii.String(description),
+	})
+}
+
 func addOutputs(p *Pipeline) {
-	out := func(id, value, description string) {
-		awscdk.NewCfnOutput(p.Stack, jsii.String(id), &awscdk.CfnOutputProps{
-			Value:       jsii.String(value),
-			Description: jsii.String(description),
-		})
-	}
+	out := func(id, value, description string) { addOutput(p.Stack, id, value, description) }
 	region := *awscdk.Aws_REGION()
 	out("StreamName", *p.Stream.StreamName(), "Kinesis data stream the producer writes to")
 	out("StreamArn", *p.Stream.StreamArn(), "ARN of the Kinesis data stream")

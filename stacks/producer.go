@@ -93,9 +93,7 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 	})
 
 	name := *fn.FunctionName()
-	out := func(id, value, description string) {
-		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
-	}
+	out := func(id, value, description string) { addOutput(stack, id, value, description) }
 	out("ProducerFunctionName", name, "Lambda function that sends telemetry events every minute")
 	out("ProducerLogsCommand", "aws logs tail "+*logs.LogGroupName()+" --follow", "Follow the producer's logs")
 	out("ProducerPauseCommand", "aws events disable-rule --name "+*schedule.RuleName(), "Pause the flow of events")
