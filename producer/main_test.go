@@ -133,7 +133,7 @@ func TestSendThroughTheEmulator(t *testing.T) {
 	if n := strings.Count(stdout, "\n"); n != 200 {
 		t.Errorf("--verbose printed %d events, want 200", n)
 	}
-	if got := len(emu.ReadAll(t, stream, 200)); got != 200 {
+	if got := len(emu.ReadAll(t, stream)); got != 200 {
 		t.Errorf("stream holds %d records, want 200", got)
 	}
 

@@ -46,7 +46,7 @@ func TestSendSurvivesInjectedFaults(t *testing.T) {
 	}
 
 	counts := map[string]int{}
-	for _, r := range emu.ReadAll(t, stream, n) {
+	for _, r := range emu.ReadAll(t, stream) {
 		var e telemetry.Event
 		if err := json.Unmarshal(r.Data, &e); err != nil {
 			t.Fatalf("record %q: %v", r.Data, err)

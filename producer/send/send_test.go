@@ -70,7 +70,7 @@ func TestSendDeliversEveryEventExactlyOnce(t *testing.T) {
 				t.Fatalf("summary %s", sum)
 			}
 			var bodies [][]byte
-			for _, r := range emu.ReadAll(t, stream, int(tc.count)) {
+			for _, r := range emu.ReadAll(t, stream) {
 				bodies = append(bodies, r.Data)
 			}
 			checkExactlyOnce(t, bodies, run, int(tc.count))
@@ -100,7 +100,7 @@ func TestSendStopsOnContextAndFlushes(t *testing.T) {
 		t.Fatalf("summary %s", sum)
 	}
 	var bodies [][]byte
-	for _, r := range emu.ReadAll(t, stream, int(sum.Generated)) {
+	for _, r := range emu.ReadAll(t, stream) {
 		bodies = append(bodies, r.Data)
 	}
 	checkExactlyOnce(t, bodies, "ctrlc", int(sum.Generated))
