@@ -29,9 +29,10 @@ destroy: $(NPM_STAMP) ## remove everything the lab created
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json
 
-test: $(NPM_STAMP) ## everything CI checks: formatting, vet, workflow lint, all Go tests, fuzzing, a real CLI synth
+test: $(NPM_STAMP) ## everything CI checks: formatting, tidy modules, vet, workflow lint, all Go tests, fuzzing, a real CLI synth
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result" >&2; exit 1; }
 	go vet ./...
 	go tool actionlint
 	go test ./...

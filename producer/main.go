@@ -22,9 +22,11 @@ import (
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdamode"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // Exit codes.
@@ -34,11 +36,11 @@ const (
 	exitUsage   = 2
 )
 
-// DefaultStream is the lab's stream name, so `producer send` alone does what the lab did.
-const DefaultStream = "tenant-metrics-stream"
+// DefaultStream is the stack's default stream name, so `producer send` alone does what the lab did.
+var DefaultStream = config.Default().StreamName
 
 func main() {
-	if os.Getenv(lambdamode.RuntimeAPIEnv) != "" {
+	if os.Getenv(lambdaspec.RuntimeAPIEnv) != "" {
 		lambdamode.Start()
 		return
 	}
@@ -196,23 +198,24 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	count := fs.Int64("count", 0, "stop after this many events (0: no limit)")
 	duration := fs.Duration("duration", 0, "stop after this long, e.g. 10m (0: until Ctrl-C)")
 	partitionKey := fs.String("partition-key", send.KeyTenant, `partition key: "tenant" or "event"`)
-	flushTimeout := fs.Duration("flush-timeout", 30*time.Second, "how long to keep delivering buffered events after stopping")
-	inFlight := fs.Int("in-flight", 4, "concurrent PutRecords requests")
+	flushTimeout := fs.Duration("flush-timeout", send.DefaultFlushTimeout, "how long to keep delivering buffered events after stopping")
+	inFlight := fs.Int("in-flight", streamwriter.DefaultMaxInFlight, "concurrent PutRecords requests")
 	verbose := fs.Bool("verbose", false, "also print every event to stdout, as the lab's generator did")
 	var aws awsclient.Options
 	registerAWSFlags(fs, &aws, "Kinesis endpoint, e.g. http://127.0.0.1:4568 for a local emulator")
 	var g generatorFlags
 	g.register(fs)
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		return parseExit(err)
 	}
 	stream := DefaultStream
-	switch fs.NArg() {
+	switch len(positional) {
 	case 0:
 	case 1:
-		stream = fs.Arg(0)
+		stream = positional[0]
 	default:
-		return usageError(fs, fmt.Sprintf("one STREAM at most, got %s", strings.Join(fs.Args(), " ")))
+		return usageError(fs, fmt.Sprintf("one STREAM at most, got %s", strings.Join(positional, " ")))
 	}
 	genOpts, err := g.options(fs)
 	if err != nil {
@@ -263,6 +266,27 @@ func registerAWSFlags(fs *flag.FlagSet, o *awsclient.Options, endpointDoc string
 	fs.StringVar(&o.Region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
 	fs.StringVar(&o.Profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
 	fs.StringVar(&o.EndpointURL, "endpoint-url", "", endpointDoc)
+}
+
+// parseInterspersed parses flags before and after positional arguments, so that `send STREAM --rate 5` (the
+// ProducerCommand output with a flag appended) works; the standard library stops at the first positional one.
+// Everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 // parseExit maps a flag parsing error to an exit code; -h/--help is a successful request for help.

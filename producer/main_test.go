@@ -56,6 +56,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"send", "--partition-key", "shard"},
 		{"send", "--no-such-flag"},
 		{"send", "a", "b"},
+		{"send", "a", "--rate", "5", "b"},
+		{"send", "a", "--rate"},
+		{"send", "a", "--", "b"},
 		{"send", "--in-flight", "0"},
 		{"send", "--run-id", "has space"},
 	} {
@@ -137,6 +140,12 @@ func TestSendThroughTheEmulator(t *testing.T) {
 		t.Errorf("stream holds %d records, want 200", got)
 	}
 
+	// Flags after the stream name are parsed too: users append them to the stack's ProducerCommand output.
+	code, _, stderr = runCLI(t, "send", stream, "--endpoint-url", emu.Endpoint, "--count", "7", "--rate", "0")
+	if code != 0 || !strings.Contains(stderr, "7 accepted, 0 undelivered") {
+		t.Errorf("flags after STREAM: exit %d, %q", code, stderr)
+	}
+
 	// The SDK's own endpoint variable works as well as the flag.
 	t.Setenv("AWS_ENDPOINT_URL_KINESIS", emu.Endpoint)
 	if code, _, stderr := runCLI(t, "send", "--count", "10", stream); code != 0 {
@@ -197,7 +206,7 @@ func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "stack"})
 	var e telemetry.Event
 	g.Next(&e)
-	srv.Put(t, "lab-from-stack", "stream/2026/11/25/10/x.gz", telemetry.AppendNDJSON(nil, &e), "")
+	srv.Put(t, "lab-from-stack", "other/2026/11/25/10/x.gz", telemetry.AppendNDJSON(nil, &e), "")
 
 	cfn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
@@ -213,15 +222,22 @@ func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 		fmt.Fprint(w, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>
 <StackName>TenantMetricsLab</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-11-25T10:00:00Z</CreationTime>
 <Outputs><member><OutputKey>StreamName</OutputKey><OutputValue>tenant-metrics-stream</OutputValue></member>
-<member><OutputKey>BucketName</OutputKey><OutputValue>lab-from-stack</OutputValue></member></Outputs>
+<member><OutputKey>BucketName</OutputKey><OutputValue>lab-from-stack</OutputValue></member>
+<member><OutputKey>DataPrefix</OutputKey><OutputValue>other/</OutputValue></member></Outputs>
 </member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`)
 	}))
 	defer cfn.Close()
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDFORMATION", cfn.URL)
 
+	// The stack was deployed with -c prefix=other/: --stack reads its DataPrefix output.
 	code, stdout, stderr := runCLI(t, "verify", "--stack", "TenantMetricsLab", "--endpoint-url", srv.URL, "--expect", "1")
-	if code != 0 || !strings.Contains(stdout, "s3://lab-from-stack/stream/") {
+	if code != 0 || !strings.Contains(stdout, "s3://lab-from-stack/other/") {
 		t.Fatalf("--stack: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// An explicit --prefix wins.
+	code, _, stderr = runCLI(t, "verify", "--stack", "TenantMetricsLab", "--prefix", "stream/", "--endpoint-url", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "no objects under s3://lab-from-stack/stream/") {
+		t.Fatalf("--stack --prefix stream/: exit %d, %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "verify", "--stack", "OtherStack", "--endpoint-url", srv.URL)
 	if code != 1 || !strings.Contains(stderr, "OtherStack does not exist") {

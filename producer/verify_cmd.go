@@ -9,6 +9,7 @@ import (
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 const verifyDetails = `Reads every object under the prefix (GZIP or plain; NDJSON or concatenated JSON), validates each event
@@ -16,7 +17,8 @@ against the producer's schema, and reports objects, bytes, events, invalid event
 line/offset), duplicate event ids, events per tenant and per metric, delivery delay (object LastModified minus
 event timestamp: p50, p95, max) and the newest object's age.
 
-The bucket is --bucket, or the BucketName output of the deployed stack named by --stack.
+The bucket is --bucket, or the BucketName output of the deployed stack named by --stack; with --stack the
+prefix defaults to the stack's DataPrefix output (the literal part of its configured prefix).
 
 Exit status: 0 when objects were found, no event is invalid and --expect (if given) holds; 1 otherwise, with
 one line saying why; 2 for usage errors.
@@ -26,7 +28,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlagSet("verify", "producer verify (--bucket NAME | --stack NAME) [flags]", verifyDetails, stderr)
 	bucket := fs.String("bucket", "", "bucket the delivery stream writes to")
 	stack := fs.String("stack", "", "read the bucket from this deployed stack's BucketName output, e.g. TenantMetricsLab")
-	prefix := fs.String("prefix", "stream/", "key prefix of delivered objects")
+	prefix := fs.String("prefix", "", "key prefix of delivered objects (default: the stack's DataPrefix output with --stack, else "+config.Default().Prefix+")")
 	since := fs.Duration("since", 0, "only objects modified this recently, e.g. 15m (0: all)")
 	expect := fs.Int("expect", 0, "require at least this many distinct events (0: no check)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -50,12 +52,19 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFailure
 	}
 	if *stack != "" {
-		name, err := awsclient.StackOutput(ctx, cfg, *stack, "BucketName")
+		outputs, err := awsclient.StackOutputs(ctx, cfg, *stack, "BucketName")
 		if err != nil {
 			fmt.Fprintf(stderr, "producer verify: %v\n", err)
 			return exitFailure
 		}
-		*bucket = name
+		*bucket = outputs["BucketName"]
+		if *prefix == "" {
+			// Stacks deployed before the DataPrefix output existed wrote under the default prefix.
+			*prefix = outputs["DataPrefix"]
+		}
+	}
+	if *prefix == "" {
+		*prefix = config.Default().Prefix
 	}
 	client := awsclient.S3(cfg, aws)
 	start := time.Now()

@@ -18,7 +18,7 @@ func Build(app awscdk.App) (*Pipeline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid configuration (set in cdk.json or with -c key=value):\n%w", err)
 	}
-	p := NewPipeline(app, cfg)
+	p := NewPipelineStack(app, cfg.StackName(), &PipelineStackProps{StackProps: StackProps(cfg), Config: cfg})
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	return p, nil
 }

@@ -15,7 +15,9 @@ import (
 )
 
 // alarmPeriod is the period of every alarm: long enough that a lab's trickle of data gives stable statistics.
-var alarmPeriod = awscdk.Duration_Minutes(jsii.Number(5))
+// A function, not a package variable: a jsii call at package initialization would run before main can recover a
+// jsii panic.
+func alarmPeriod() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }
 
 // Monitoring is the pipeline's alarms, their optional topic and its dashboard.
 type Monitoring struct {
@@ -48,11 +50,11 @@ func addMonitoring(p *Pipeline) *Monitoring {
 			MetricName:    jsii.String(name),
 			DimensionsMap: &map[string]*string{"DeliveryStreamName": p.DeliveryStream.DeliveryStreamName()},
 			Statistic:     jsii.String(statistic),
-			Period:        alarmPeriod,
+			Period:        alarmPeriod(),
 		})
 	}
 	opts := func(statistic string) *awscloudwatch.MetricOptions {
-		return &awscloudwatch.MetricOptions{Statistic: jsii.String(statistic), Period: alarmPeriod}
+		return &awscloudwatch.MetricOptions{Statistic: jsii.String(statistic), Period: alarmPeriod()}
 	}
 	freshness := FreshnessThresholdSeconds(cfg.BufferIntervalSeconds)
 	specs := []alarmSpec{
@@ -90,7 +92,7 @@ func addMonitoring(p *Pipeline) *Monitoring {
 		}))
 	}
 	if cfg.AlarmEmail != "" {
-		m.Topic = alarmTopic(p)
+		m.Topic = alarmTopic(p, m.Alarms)
 		action := awscloudwatchactions.NewSnsAction(m.Topic)
 		for _, a := range m.Alarms {
 			a.AddAlarmAction(action)
@@ -101,27 +103,65 @@ func addMonitoring(p *Pipeline) *Monitoring {
 	return m
 }
 
+// keyPendingWindow is how long a deleted alarm-topic key waits before it is gone: KMS's minimum, 7 days (the
+// default is 30), so a destroyed lab stops being listed, and billed, soonest.
+// https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+const keyPendingWindowDays = 7
+
 // alarmTopic is an SNS topic encrypted with a customer-managed key: CloudWatch cannot publish to a topic under
 // the AWS-managed SNS key, whose policy cannot be extended.
-func alarmTopic(p *Pipeline) awssns.Topic {
+// https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+func alarmTopic(p *Pipeline, alarms []awscloudwatch.Alarm) awssns.Topic {
 	key := awskms.NewKey(p.Stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
 		Description:       jsii.String("Encrypts the lab's alarm topic"),
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
+		PendingWindow:     awscdk.Duration_Days(jsii.Number(keyPendingWindowDays)),
 	})
+	// Both grants to CloudWatch carry the same confused-deputy conditions: this account's alarms of this stack.
+	fromTheseAlarms := cloudWatchAlarmConditions(p, alarms)
 	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("CloudWatchAlarmsPublish"),
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
 		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
 		Resources:  jsii.Strings("*"), // in a key policy "*" means this key
+		Conditions: &fromTheseAlarms,
 	}), nil)
 	topic := awssns.NewTopic(p.Stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
 		DisplayName: jsii.String("tenant-metrics-lab alarms"),
 		MasterKey:   key,
 		EnforceSSL:  jsii.Bool(true),
 	})
+	// enforceSSL gives the topic a policy of its own, which replaces SNS's default policy: without this Allow
+	// nothing lets CloudWatch publish, and every alarm action fails.
+	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudWatchAlarmsPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{topic.TopicArn()},
+		Conditions: &fromTheseAlarms,
+	}))
 	topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(p.Config.AlarmEmail), nil))
 	return topic
+}
+
+// cloudWatchAlarmConditions limit a grant to CloudWatch acting for this account's alarms of this stack. The ARNs
+// are built from the alarms' names, not read from the alarms: the key policy referencing the alarms would close a
+// dependency cycle (alarm -> topic -> key -> alarm).
+func cloudWatchAlarmConditions(p *Pipeline, alarms []awscloudwatch.Alarm) map[string]any {
+	arns := make([]*string, len(alarms))
+	for i, a := range alarms {
+		arns[i] = p.Stack.FormatArn(&awscdk.ArnComponents{
+			Service:      jsii.String("cloudwatch"),
+			Resource:     jsii.String("alarm"),
+			ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
+			ResourceName: a.Node().DefaultChild().(awscloudwatch.CfnAlarm).AlarmName(),
+		})
+	}
+	return map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
+		"ArnLike":      map[string]any{"aws:SourceArn": arns},
+	}
 }
 
 // dashboard shows the pipeline end to end: what comes in, how far behind delivery is, what lands in S3, and
@@ -130,7 +170,7 @@ func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string)
 	graph := func(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
 		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Width: jsii.Number(8)})
 	}
-	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: alarmPeriod}
+	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: alarmPeriod()}
 	rows := [][]awscloudwatch.IWidget{
 		{
 			graph("Stream: incoming records", p.Stream.MetricIncomingRecords(sum)),
@@ -138,7 +178,7 @@ func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string)
 			graph("Stream: throttled writes", p.Stream.MetricWriteProvisionedThroughputExceeded(sum)),
 		},
 		{
-			graph("Firehose: iterator age (ms)", p.Stream.MetricGetRecordsIteratorAgeMilliseconds(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod})),
+			graph("Firehose: iterator age (ms)", p.Stream.MetricGetRecordsIteratorAgeMilliseconds(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
 			graph("Firehose: records and bytes to S3", firehose("DeliveryToS3.Records", "Sum"), firehose("DeliveryToS3.Bytes", "Sum")),
 			graph("Firehose: freshness (s) and success", firehose("DeliveryToS3.DataFreshness", "Maximum"), firehose("DeliveryToS3.Success", "Minimum")),
 		},
@@ -146,7 +186,7 @@ func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string)
 	if fn := p.Producer; fn != nil {
 		rows = append(rows, []awscloudwatch.IWidget{
 			graph("Producer: invocations and errors", fn.Function.MetricInvocations(sum), fn.Function.MetricErrors(sum)),
-			graph("Producer: duration (ms)", fn.Function.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod})),
+			graph("Producer: duration (ms)", fn.Function.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
 		})
 	}
 	alarms := make([]interfacesawscloudwatch.IAlarmRef, len(m.Alarms))

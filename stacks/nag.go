@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // suppressNagFindings acknowledges the AwsSolutions findings that cannot be fixed, each on the one resource it
@@ -23,7 +25,7 @@ func suppressNagFindings(p *Pipeline, policy awsiam.Policy) {
 	appliesTo := make([]any, 0, 2)
 	for _, prefix := range []string{p.Config.Prefix, p.Config.ErrorPrefix} {
 		appliesTo = append(appliesTo, &cdknag.RegexAppliesTo{
-			Regex: jsii.String("/^Resource::.*\\/" + regexp.QuoteMeta(literalPrefix(prefix)) + "\\*$/"),
+			Regex: jsii.String("/^Resource::.*\\/" + regexp.QuoteMeta(config.LiteralPrefix(prefix)) + "\\*$/"),
 		})
 	}
 	cdknag.NagSuppressions_AddResourceSuppressions(policy, &[]*cdknag.NagPackSuppression{{

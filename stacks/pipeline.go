@@ -32,16 +32,44 @@ type Pipeline struct {
 // deliveryLogStreamID is the construct id of the log stream the Firehose L2 adds to the log group for S3 errors.
 const deliveryLogStreamID = "S3Destination"
 
-// NewPipeline declares the whole ingestion pipeline in a new stack named by cfg, which must already be valid.
-func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
+// PipelineStackProps are a stack's usual properties (env, tags, termination protection...) plus the lab's
+// configuration, which must already be valid.
+type PipelineStackProps struct {
+	awscdk.StackProps
+	Config config.Config
+}
+
+// Tag keys every resource carries (through the stack's tags, which CloudFormation propagates), so that
+// `labcheck leftovers` and cost reports can find a deployment's resources.
+const (
+	TagProject    = "project"
+	TagNamePrefix = "namePrefix"
+	// ProjectTagValue is the value of TagProject.
+	ProjectTagValue = "tenant-metrics-lab"
+)
+
+// StackProps returns the stack properties the app uses for cfg: its name, description and tags.
+func StackProps(cfg config.Config) awscdk.StackProps {
+	tags := map[string]*string{TagProject: jsii.String(ProjectTagValue)}
+	if cfg.NamePrefix != "" {
+		tags[TagNamePrefix] = jsii.String(cfg.NamePrefix)
+	}
+	return awscdk.StackProps{
+		StackName:   jsii.String(cfg.StackName()),
+		Description: jsii.String("tenant-metrics-lab: Kinesis data stream -> Amazon Data Firehose -> S3 telemetry pipeline"),
+		Tags:        &tags,
+	}
+}
+
+// NewPipelineStack declares the whole ingestion pipeline in a new stack.
+func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStackProps) *Pipeline {
+	cfg := props.Config
 	removal := awscdk.RemovalPolicy_DESTROY
 	if cfg.Retain {
 		removal = awscdk.RemovalPolicy_RETAIN
 	}
-	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName()), &awscdk.StackProps{
-		StackName:   jsii.String(cfg.StackName()),
-		Description: jsii.String("tenant-metrics-lab: Kinesis data stream -> Amazon Data Firehose -> S3 telemetry pipeline"),
-	})
+	stackProps := props.StackProps
+	stack := awscdk.NewStack(scope, jsii.String(id), &stackProps)
 	p := &Pipeline{Stack: stack, Config: cfg}
 
 	p.Stream = awskinesis.NewStream(stack, jsii.String("Stream"), &awskinesis.StreamProps{
@@ -67,8 +95,9 @@ func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
 	deliveryRole := awsiam.NewRole(stack, jsii.String("DeliveryRole"), &awsiam.RoleProps{
 		Description: jsii.String("Lets Firehose write the stream's records to S3 under the configured prefixes"),
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("firehose.amazonaws.com"), &awsiam.ServicePrincipalOpts{
-			// Confused-deputy guard: only Firehose acting for this account may assume the role.
-			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()}},
+			// Confused-deputy guard with the key Firehose sends when it assumes a delivery role: sts:ExternalId is the
+			// account id. https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#firehose-assume-role
+			Conditions: &map[string]any{"StringEquals": map[string]any{"sts:ExternalId": awscdk.Aws_ACCOUNT_ID()}},
 		}),
 	})
 
@@ -91,6 +120,8 @@ func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
 	if !ok {
 		panic("stacks: the Firehose construct no longer adds log stream " + deliveryLogStreamID + "; update deliveryLogStreamID")
 	}
+	// The L2 leaves its log stream at the LogStream default (Retain); it follows its log group instead.
+	logStream.ApplyRemovalPolicy(removal)
 	policy := deliveryPolicy(stack, cfg, p.Bucket, p.DeliveryLogs, logStream)
 	policy.AttachToRole(deliveryRole)
 	// Firehose checks its role's rights at creation time, so the policy must exist first.
@@ -104,6 +135,7 @@ func NewPipeline(scope constructs.Construct, cfg config.Config) *Pipeline {
 	if cfg.Monitoring {
 		p.Monitoring = addMonitoring(p)
 	}
+	ownAutoDeleteLogs(stack, cfg, removal)
 	return p
 }
 
@@ -126,7 +158,7 @@ func newDataBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.Removal
 		RemovalPolicy:     removal,
 		AutoDeleteObjects: autoDelete,
 	})
-	return awss3.NewBucket(stack, jsii.String("DataBucket"), &awss3.BucketProps{
+	data := awss3.NewBucket(stack, jsii.String("DataBucket"), &awss3.BucketProps{
 		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:             awss3.BucketEncryption_S3_MANAGED,
 		EnforceSSL:             jsii.Bool(true),
@@ -136,13 +168,19 @@ func newDataBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.Removal
 		RemovalPolicy:          removal,
 		AutoDeleteObjects:      autoDelete,
 	})
+	// The bucket L2 leaves its policy at the default (Delete): a retained bucket would lose its TLS-only deny and
+	// the log-delivery grant on destroy. The policies follow their buckets.
+	for _, b := range []awss3.Bucket{accessLogs, data} {
+		b.Policy().ApplyRemovalPolicy(removal)
+	}
+	return data
 }
 
 // deliveryPolicy grants exactly what Firehose documents for an S3 destination, limited to the two prefixes.
 func deliveryPolicy(stack awscdk.Stack, cfg config.Config, bucket awss3.IBucket, logs awslogs.LogGroup, logStream awslogs.LogStream) awsiam.Policy {
 	objects := []*string{
-		bucket.ArnForObjects(jsii.String(literalPrefix(cfg.Prefix) + "*")),
-		bucket.ArnForObjects(jsii.String(literalPrefix(cfg.ErrorPrefix) + "*")),
+		bucket.ArnForObjects(jsii.String(config.LiteralPrefix(cfg.Prefix) + "*")),
+		bucket.ArnForObjects(jsii.String(config.LiteralPrefix(cfg.ErrorPrefix) + "*")),
 	}
 	logStreamArn := stack.FormatArn(&awscdk.ArnComponents{
 		Service:      jsii.String("logs"),
@@ -171,17 +209,6 @@ func deliveryPolicy(stack awscdk.Stack, cfg config.Config, bucket awss3.IBucket,
 	})
 }
 
-// literalPrefix cuts a Firehose prefix at its first !{...} expression: IAM cannot match expressions, so the rights
-// stop at the fixed part (errors/!{firehose:error-output-type}/ becomes errors/).
-func literalPrefix(prefix string) string {
-	for i := 0; i+1 < len(prefix); i++ {
-		if prefix[i] == '!' && prefix[i+1] == '{' {
-			return prefix[:i]
-		}
-	}
-	return prefix
-}
-
 // addOutput declares one stack output; every construct of the stack adds its outputs through it.
 func addOutput(stack awscdk.Stack, id, value, description string) {
 	awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{
@@ -197,8 +224,10 @@ func addOutputs(p *Pipeline) {
 	out("StreamArn", *p.Stream.StreamArn(), "ARN of the Kinesis data stream")
 	out("DeliveryStreamName", *p.DeliveryStream.DeliveryStreamName(), "Firehose delivery stream reading the data stream")
 	out("BucketName", *p.Bucket.BucketName(), "S3 bucket the delivery stream writes to")
+	dataPrefix := config.LiteralPrefix(p.Config.Prefix)
+	out("DataPrefix", dataPrefix, "Key prefix under which every delivered object lands (producer verify --stack reads it)")
 	out("DeliveredObjectsConsoleUrl",
-		fmt.Sprintf("https://%s.console.aws.amazon.com/s3/buckets/%s?region=%s&prefix=%s", region, *p.Bucket.BucketName(), region, p.Config.Prefix),
+		fmt.Sprintf("https://%s.console.aws.amazon.com/s3/buckets/%s?region=%s&prefix=%s", region, *p.Bucket.BucketName(), region, dataPrefix),
 		"S3 console page of the delivered objects")
 	out("ProducerCommand",
 		fmt.Sprintf("go run ./producer send --region %s %s", region, *p.Stream.StreamName()),

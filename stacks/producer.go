@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -13,15 +14,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdamode"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 )
 
-// Producer function settings. The timeout is the schedule's period, so with reserved concurrency 1 one
-// invocation sends for most of each minute and the next starts as it ends.
+// Producer function settings; the timing (schedule, timeout, event age) is lambdaspec's, which the handler reads too.
 const (
 	producerMemoryMiB = 128
-	producerTimeout   = 60 // seconds
 	producerPackage   = "producer"
 )
 
@@ -70,24 +68,35 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 		Handler:      jsii.String("bootstrap"),
 		Code:         goLambdaCode(root, producerPackage),
 		MemorySize:   jsii.Number(producerMemoryMiB),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(producerTimeout)),
-		// One at a time: a slow run never overlaps the next one and doubles the rate.
-		ReservedConcurrentExecutions: jsii.Number(1),
+		// Below the schedule period: an invocation ends before the next can start, so runs never overlap without
+		// reserved concurrency (lambdaspec.TestInvocationsNeverOverlap proves the arithmetic for every rate).
+		Timeout: seconds(lambdaspec.FunctionTimeout),
+		// Opt-in only: a new account's concurrency quota is 10 and Lambda keeps at least that much unreserved, so any
+		// reservation there rolls the stack back.
+		// https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+		ReservedConcurrentExecutions: reservedConcurrency(cfg.ProducerReservedConcurrency),
 		Role:                         role,
 		LogGroup:                     logs,
 		Environment: &map[string]*string{
-			lambdamode.EnvStream:       p.Stream.StreamName(),
-			lambdamode.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
-			lambdamode.EnvPartitionKey: jsii.String(send.KeyTenant),
+			lambdaspec.EnvStream:       p.Stream.StreamName(),
+			lambdaspec.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
+			lambdaspec.EnvPartitionKey: jsii.String(lambdaspec.KeyTenant),
 		},
+	})
+	// EventBridge invokes asynchronously; by default Lambda retries a failed or throttled event for up to 6 hours.
+	// No retries and an event age of one period make a missed minute really skipped.
+	// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		RetryAttempts: jsii.Number(0),
+		MaxEventAge:   seconds(lambdaspec.MaxEventAge),
 	})
 	// The function must not start before it may write its logs and put records.
 	fn.Node().AddDependency(policy)
 	schedule := awsevents.NewRule(stack, jsii.String("ProducerSchedule"), &awsevents.RuleProps{
 		Description: jsii.String("Invokes the producer every minute; disable this rule to pause the flow"),
-		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(1))),
+		Schedule:    awsevents.Schedule_Rate(seconds(lambdaspec.SchedulePeriod)),
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-			// A missed minute is simply skipped: the next invocation comes a minute later anyway.
+			// EventBridge's own retries cover failures to reach Lambda; the next tick comes a minute later anyway.
 			RetryAttempts: jsii.Number(0),
 		})},
 	})
@@ -99,4 +108,17 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 	out("ProducerPauseCommand", "aws events disable-rule --name "+*schedule.RuleName(), "Pause the flow of events")
 	out("ProducerResumeCommand", "aws events enable-rule --name "+*schedule.RuleName(), "Resume the flow of events")
 	return &ProducerFunction{Function: fn, Schedule: schedule, Logs: logs}
+}
+
+// seconds converts a Go duration into a CDK one.
+func seconds(d time.Duration) awscdk.Duration {
+	return awscdk.Duration_Seconds(jsii.Number(d.Seconds()))
+}
+
+// reservedConcurrency is nil (no reservation) for 0.
+func reservedConcurrency(n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return jsii.Number(float64(n))
 }

@@ -82,9 +82,50 @@ func TestAlarmEmailWiresAnEncryptedTopic(t *testing.T) {
 		t.Errorf("key: rotation %v, policy %s", props(key)["EnableKeyRotation"], jsonOf(props(key)["KeyPolicy"]))
 	}
 	s.has(t, "AWS::SNS::Subscription", map[string]any{"Protocol": "email", "Endpoint": "ops@example.com", "TopicArn": map[string]any{"Ref": topicID}})
+	// The enforceSSL policy replaces SNS's default one, so CloudWatch needs an explicit Allow, limited to this
+	// account's alarms of this stack; the TLS deny stays.
+	// https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
 	_, policy := s.only(t, "AWS::SNS::TopicPolicy")
-	if !strings.Contains(jsonOf(policy), `"aws:SecureTransport":"false"`) {
+	var deny, allow map[string]any
+	for _, st := range statementsOf(props(policy)["PolicyDocument"]) {
+		switch st["Effect"] {
+		case "Deny":
+			deny = st
+		case "Allow":
+			allow = st
+		}
+	}
+	if deny == nil || jsonOf(deny["Condition"]) != `{"Bool":{"aws:SecureTransport":"false"}}` || deny["Principal"] != "*" {
 		t.Errorf("topic policy must deny plain HTTP: %s", jsonOf(policy))
+	}
+	alarmConditions := func(st map[string]any) string {
+		return jsonOf(st["Condition"])
+	}
+	if allow == nil || jsonOf(allow["Principal"]) != `{"Service":"cloudwatch.amazonaws.com"}` || allow["Action"] != "sns:Publish" ||
+		jsonOf(allow["Resource"]) != jsonOf(map[string]any{"Ref": topicID}) {
+		t.Fatalf("topic policy must let CloudWatch publish: %s", jsonOf(policy))
+	}
+	cond := alarmConditions(allow)
+	if !strings.Contains(cond, `"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}`) {
+		t.Errorf("CloudWatch's publish grant must be limited to this account: %s", cond)
+	}
+	for name := range s.alarms() {
+		if !strings.Contains(cond, `":alarm:TenantMetricsLab-`+name+`"`) {
+			t.Errorf("CloudWatch's publish grant does not cover alarm %s: %s", name, cond)
+		}
+	}
+	// The key lets CloudWatch use it under the same conditions, and waits the minimum 7 days once deleted.
+	var keyGrant map[string]any
+	for _, st := range statementsOf(props(key)["KeyPolicy"]) {
+		if jsonOf(st["Principal"]) == `{"Service":"cloudwatch.amazonaws.com"}` {
+			keyGrant = st
+		}
+	}
+	if keyGrant == nil || jsonOf(keyGrant["Action"]) != `["kms:Decrypt","kms:GenerateDataKey"]` || alarmConditions(keyGrant) != cond {
+		t.Errorf("key grant to CloudWatch %s must match the topic's conditions %s", jsonOf(keyGrant), cond)
+	}
+	if props(key)["PendingWindowInDays"] != 7.0 || key["DeletionPolicy"] != "Delete" {
+		t.Errorf("key: pending window %v, deletion %v; want 7 days and Delete", props(key)["PendingWindowInDays"], key["DeletionPolicy"])
 	}
 	for name, a := range s.alarms() {
 		want := jsonOf([]any{map[string]any{"Ref": topicID}})

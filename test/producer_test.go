@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 )
 
 func TestProducerFunction(t *testing.T) {
@@ -17,8 +19,7 @@ func TestProducerFunction(t *testing.T) {
 		"Architectures":                []any{"arm64"},
 		"Handler":                      "bootstrap",
 		"MemorySize":                   128,
-		"Timeout":                      60,
-		"ReservedConcurrentExecutions": 1,
+		"Timeout":                      lambdaspec.FunctionTimeout.Seconds(),
 		"Environment": map[string]any{"Variables": map[string]any{
 			"STREAM_NAME": map[string]any{"Ref": streamID}, "EVENTS_PER_SECOND": "10", "PARTITION_KEY": "tenant",
 		}},
@@ -28,10 +29,28 @@ func TestProducerFunction(t *testing.T) {
 	if props(logs)["RetentionInDays"] != float64(14) || logs["DeletionPolicy"] != "Delete" {
 		t.Errorf("producer log group: retention %v, deletion %v", props(logs)["RetentionInDays"], logs["DeletionPolicy"])
 	}
-	_, fn := s.named(t, "AWS::Lambda::Function", "Producer")
+	fnID, fn := s.named(t, "AWS::Lambda::Function", "Producer")
 	if !strings.Contains(jsonOf(fn["DependsOn"]), "ProducerRolePolicy") {
 		t.Errorf("function must wait for its policy, DependsOn=%v", fn["DependsOn"])
 	}
+	// New accounts (concurrency quota 10) refuse any reservation: the default reserves none.
+	if v, ok := props(fn)["ReservedConcurrentExecutions"]; ok {
+		t.Errorf("the default must not reserve concurrency, got ReservedConcurrentExecutions %v", v)
+	}
+	if timeout := props(fn)["Timeout"].(float64); timeout >= lambdaspec.SchedulePeriod.Seconds() {
+		t.Errorf("timeout %v s must end an invocation before the next scheduled one", timeout)
+	}
+	// A missed or throttled minute is dropped, not retried by Lambda's async queue for up to 6 hours.
+	_, eic := s.only(t, "AWS::Lambda::EventInvokeConfig")
+	want := map[string]any{"FunctionName": map[string]any{"Ref": fnID}, "MaximumEventAgeInSeconds": 60.0, "MaximumRetryAttempts": 0.0, "Qualifier": "$LATEST"}
+	if jsonOf(props(eic)) != jsonOf(want) {
+		t.Errorf("event invoke config %s, want %s", jsonOf(props(eic)), jsonOf(want))
+	}
+}
+
+func TestProducerReservedConcurrencyIsOptIn(t *testing.T) {
+	s := synth(t, map[string]string{"producerReservedConcurrency": "1"})
+	s.has(t, "AWS::Lambda::Function", map[string]any{"Handler": "bootstrap", "ReservedConcurrentExecutions": 1})
 }
 
 func TestProducerHasOnlyItsOwnRights(t *testing.T) {

@@ -1,6 +1,7 @@
 package test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,11 +157,16 @@ func TestIAMIsLeastPrivilege(t *testing.T) {
 			t.Errorf("source role resource = %s, want the stream only", jsonOf(st["Resource"]))
 		}
 	}
-	// The delivery role trusts only Firehose acting for this account.
+	// The delivery role trusts only Firehose acting for this account, with the condition key Firehose documents
+	// and sends (sts:ExternalId = the account id); a key it does not send would make the role unusable.
 	role := s.resources("AWS::IAM::Role")[s.roleID(t, "DeliveryRole")]
-	trust := jsonOf(props(role)["AssumeRolePolicyDocument"])
-	if !strings.Contains(trust, `"firehose.amazonaws.com"`) || !strings.Contains(trust, `"aws:SourceAccount"`) {
-		t.Errorf("delivery role trust = %s", trust)
+	wantTrust := []map[string]any{{
+		"Action": "sts:AssumeRole", "Effect": "Allow",
+		"Principal": map[string]any{"Service": "firehose.amazonaws.com"},
+		"Condition": map[string]any{"StringEquals": map[string]any{"sts:ExternalId": map[string]any{"Ref": "AWS::AccountId"}}},
+	}}
+	if got := statementsOf(props(role)["AssumeRolePolicyDocument"]); jsonOf(got) != jsonOf(wantTrust) {
+		t.Errorf("delivery role trust:\n got %s\nwant %s", jsonOf(got), jsonOf(wantTrust))
 	}
 	if props(role)["ManagedPolicyArns"] != nil || props(role)["Policies"] != nil {
 		t.Errorf("delivery role must carry only DeliveryRolePolicy: %s", jsonOf(props(role)))
@@ -178,6 +184,16 @@ func TestRetainKeepsDataOnDestroy(t *testing.T) {
 	}
 	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 0 {
 		t.Errorf("retain must not empty buckets on destroy, found %d auto-delete resources", n)
+	}
+	// A retained bucket keeps its policy: the TLS-only deny and the log-delivery grant.
+	policies := s.resources("AWS::S3::BucketPolicy")
+	if len(policies) != 2 {
+		t.Fatalf("want a policy on each of the two buckets, got %d", len(policies))
+	}
+	for id, r := range policies {
+		if r["DeletionPolicy"] != "Retain" || r["UpdateReplacePolicy"] != "Retain" {
+			t.Errorf("bucket policy %s: DeletionPolicy=%v UpdateReplacePolicy=%v, want Retain", id, r["DeletionPolicy"], r["UpdateReplacePolicy"])
+		}
 	}
 }
 
@@ -253,6 +269,60 @@ func TestOutputsTellTheUserWhatToDoNext(t *testing.T) {
 	if url := jsonOf(outputs["DeliveredObjectsConsoleUrl"]); !strings.Contains(url, "console.aws.amazon.com/s3/buckets/") || !strings.Contains(url, "prefix=stream/") {
 		t.Errorf("console URL output = %s", url)
 	}
+	if got := jsonOf(outputs["DataPrefix"]); !strings.Contains(got, `"Value":"stream/"`) {
+		t.Errorf("DataPrefix output = %s", got)
+	}
+
+	// With expressions in the prefix, verify and the console start at its literal part.
+	other := synth(t, map[string]string{"prefix": "other/!{timestamp:yyyy}/"})
+	outs := other.raw["Outputs"].(map[string]any)
+	if got := jsonOf(outs["DataPrefix"]); !strings.Contains(got, `"Value":"other/"`) {
+		t.Errorf("DataPrefix output with an expression prefix = %s", got)
+	}
+	if url := jsonOf(outs["DeliveredObjectsConsoleUrl"]); !strings.Contains(url, "prefix=other/\"") {
+		t.Errorf("console URL output with an expression prefix = %s", url)
+	}
+}
+
+// TestStackTagsReachEveryResource pins the stack-level tags (StackProps.Tags; cdk.json's explicitStackTags makes
+// them the stack's CloudFormation tags), which CloudFormation propagates to the resources that support tags.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html
+func TestStackTagsReachEveryResource(t *testing.T) {
+	for overrides, want := range map[*map[string]string]map[string]string{
+		&labDefaults:            {"project": "tenant-metrics-lab"},
+		{"namePrefix": "alice"}: {"project": "tenant-metrics-lab", "namePrefix": "alice"},
+	} {
+		s := synth(t, *overrides)
+		got := manifestTags(t, s)
+		if jsonOf(got) != jsonOf(want) {
+			t.Errorf("%v: stack tags %v, want %v", *overrides, got, want)
+		}
+	}
+}
+
+// manifestTags reads the stack's tags from the cloud assembly, where the CLI takes them for the deployment.
+func manifestTags(t *testing.T, s *synthesized) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(s.outdir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Artifacts map[string]struct {
+			Type       string `json:"type"`
+			Properties struct {
+				Tags map[string]string `json:"tags"`
+			} `json:"properties"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	a, ok := m.Artifacts[*s.pipeline.Stack.ArtifactId()]
+	if !ok {
+		t.Fatalf("no artifact %s in the manifest", *s.pipeline.Stack.ArtifactId())
+	}
+	return a.Properties.Tags
 }
 
 // TestNagHasNoUnsuppressedFindings runs cdk-nag's AwsSolutions pack (applied by stacks.Build) on every variant.

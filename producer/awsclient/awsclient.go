@@ -57,20 +57,25 @@ func S3(cfg aws.Config, o Options) *s3.Client {
 	})
 }
 
-// StackOutput reads one output of a deployed CloudFormation stack, e.g. the lab's BucketName.
-func StackOutput(ctx context.Context, cfg aws.Config, stack, key string) (string, error) {
+// StackOutputs reads the outputs of a deployed CloudFormation stack by key; the required keys (e.g. the lab's
+// BucketName) must be among them.
+func StackOutputs(ctx context.Context, cfg aws.Config, stack string, required ...string) (map[string]string, error) {
 	out, err := cloudformation.NewFromConfig(cfg).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
 	if err != nil {
-		return "", fmt.Errorf("read stack %s: %w", stack, err)
+		return nil, fmt.Errorf("read stack %s: %w", stack, err)
 	}
+	outputs := map[string]string{}
 	for _, st := range out.Stacks {
 		for _, output := range st.Outputs {
-			if aws.ToString(output.OutputKey) == key {
-				return aws.ToString(output.OutputValue), nil
-			}
+			outputs[aws.ToString(output.OutputKey)] = aws.ToString(output.OutputValue)
 		}
 	}
-	return "", fmt.Errorf("stack %s has no output %s (is it the lab's stack, and fully deployed?)", stack, key)
+	for _, key := range required {
+		if _, ok := outputs[key]; !ok {
+			return nil, fmt.Errorf("stack %s has no output %s (is it the lab's stack, and fully deployed?)", stack, key)
+		}
+	}
+	return outputs, nil
 }
 
 // Kinesis returns a Kinesis client for the options.

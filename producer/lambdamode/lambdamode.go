@@ -16,22 +16,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 )
-
-// Environment variables the stack sets on the function.
-const (
-	EnvStream       = "STREAM_NAME"
-	EnvRate         = "EVENTS_PER_SECOND"
-	EnvPartitionKey = "PARTITION_KEY"
-)
-
-// RuntimeAPIEnv is set by the Lambda runtime; its presence switches the binary into handler mode.
-const RuntimeAPIEnv = "AWS_LAMBDA_RUNTIME_API"
-
-// maxFlushReserve is the most of an invocation kept back for delivering what is in flight after generation stops.
-const maxFlushReserve = 10 * time.Second
 
 // Config is the function's configuration, read from its environment.
 type Config struct {
@@ -42,17 +30,17 @@ type Config struct {
 
 // ConfigFromEnv reads and validates the configuration.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := Config{Stream: getenv(EnvStream), PartitionKey: getenv(EnvPartitionKey)}
+	c := Config{Stream: getenv(lambdaspec.EnvStream), PartitionKey: getenv(lambdaspec.EnvPartitionKey)}
 	if c.PartitionKey == "" {
-		c.PartitionKey = send.KeyTenant
+		c.PartitionKey = lambdaspec.KeyTenant
 	}
-	rate, err := strconv.ParseFloat(getenv(EnvRate), 64)
+	rate, err := strconv.ParseFloat(getenv(lambdaspec.EnvRate), 64)
 	if err != nil || rate <= 0 {
-		return c, fmt.Errorf("%s=%q: must be a number of events per second above 0", EnvRate, getenv(EnvRate))
+		return c, fmt.Errorf("%s=%q: must be a number of events per second above 0", lambdaspec.EnvRate, getenv(lambdaspec.EnvRate))
 	}
 	c.Rate = rate
 	if c.Stream == "" {
-		return c, fmt.Errorf("%s is not set", EnvStream)
+		return c, fmt.Errorf("%s is not set", lambdaspec.EnvStream)
 	}
 	return c, nil
 }
@@ -81,8 +69,7 @@ func (h Handler) Handle(ctx context.Context) (Result, error) {
 		return Result{}, errors.New("invocation has no deadline")
 	}
 	remaining := time.Until(deadline)
-	reserve := min(maxFlushReserve, remaining/3)
-	window := remaining - reserve
+	window, flush := lambdaspec.Plan(remaining)
 	if window <= 0 {
 		return Result{}, fmt.Errorf("only %v left before the deadline", remaining)
 	}
@@ -91,8 +78,7 @@ func (h Handler) Handle(ctx context.Context) (Result, error) {
 		Rate:         h.Config.Rate,
 		Duration:     window,
 		PartitionKey: h.Config.PartitionKey,
-		// Leave part of the reserve so the summary is returned before the runtime kills the invocation.
-		FlushTimeout: reserve * 4 / 5,
+		FlushTimeout: flush,
 	})
 	res := Result{
 		Stream: h.Config.Stream, Generated: sum.Generated, Accepted: sum.Accepted, Undelivered: sum.Undelivered(),

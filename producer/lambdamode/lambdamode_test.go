@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 )
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
@@ -53,6 +54,7 @@ func TestHandlerFailsTheInvocationWhenEventsAreUndelivered(t *testing.T) {
 
 func TestConfigFromEnv(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	const EnvStream, EnvRate = lambdaspec.EnvStream, lambdaspec.EnvRate
 	c, err := ConfigFromEnv(env(map[string]string{EnvStream: "s", EnvRate: "10"}))
 	if err != nil || c.Stream != "s" || c.Rate != 10 || c.PartitionKey != "tenant" {
 		t.Fatalf("%+v %v", c, err)

@@ -9,18 +9,22 @@ import (
 	"io"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
-// Partition key choices.
+// Partition key choices; their one home is lambdaspec, which the stack reads too.
 const (
-	KeyTenant = "tenant" // the tenant id: keeps each tenant's events in order on one shard
-	KeyEvent  = "event"  // the event id: spreads load evenly over shards
+	KeyTenant = lambdaspec.KeyTenant
+	KeyEvent  = lambdaspec.KeyEvent
 )
 
 // DefaultRate keeps one shard (1,000 records/s) at a tenth of its capacity, like a lab's steady trickle.
 const DefaultRate = 100
+
+// DefaultFlushTimeout is how long a session keeps delivering after generation stops, unless told otherwise.
+const DefaultFlushTimeout = 30 * time.Second
 
 // Options describe a session.
 type Options struct {
@@ -29,7 +33,7 @@ type Options struct {
 	Count        int64         // stop after this many events; 0 = no limit
 	Duration     time.Duration // stop after this long; 0 = no limit (until ctx ends)
 	PartitionKey string        // KeyTenant or KeyEvent
-	FlushTimeout time.Duration // how long to keep delivering after generation stops; default 30 s
+	FlushTimeout time.Duration // how long to keep delivering after generation stops; default DefaultFlushTimeout
 	Generator    telemetry.Options
 	Writer       streamwriter.Options // Stream is filled in from Stream
 	Verbose      io.Writer            // when set, every event is also written here as a line
@@ -85,7 +89,7 @@ func Run(ctx context.Context, api streamwriter.API, opts Options) (Summary, erro
 		return Summary{}, err
 	}
 	if opts.FlushTimeout <= 0 {
-		opts.FlushTimeout = 30 * time.Second
+		opts.FlushTimeout = DefaultFlushTimeout
 	}
 	gen, err := telemetry.NewGenerator(opts.Generator)
 	if err != nil {

@@ -47,8 +47,8 @@ func (r Record) size() int { return len(r.Data) + len(r.PartitionKey) }
 // Options tune a Writer; zero values take the defaults.
 type Options struct {
 	Stream      string        // stream name (required)
-	MaxInFlight int           // concurrent PutRecords requests; default 4
-	Linger      time.Duration // how long a partial batch waits for more records; default 50 ms
+	MaxInFlight int           // concurrent PutRecords requests; default DefaultMaxInFlight
+	Linger      time.Duration // how long a partial batch waits for more records; default DefaultLinger
 	NoPacing    bool          // send without pacing to the shard limits (only throttling slows it down)
 	BaseBackoff time.Duration // first retry delay, doubled per attempt with full jitter; default 100 ms
 	MaxBackoff  time.Duration // retry delay cap; default 2 s
@@ -56,12 +56,18 @@ type Options struct {
 	now         func() time.Time
 }
 
+// Defaults of the tunables that callers (the CLI's flags, the Lambda) show or reason about.
+const (
+	DefaultMaxInFlight = 4
+	DefaultLinger      = 50 * time.Millisecond
+)
+
 func (o *Options) defaults() {
 	if o.MaxInFlight <= 0 {
-		o.MaxInFlight = 4
+		o.MaxInFlight = DefaultMaxInFlight
 	}
 	if o.Linger <= 0 {
-		o.Linger = 50 * time.Millisecond
+		o.Linger = DefaultLinger
 	}
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = 100 * time.Millisecond

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // API is the part of the S3 client verify uses.
@@ -30,7 +31,7 @@ type API interface {
 // Options say what to verify.
 type Options struct {
 	Bucket      string
-	Prefix      string        // default "stream/"
+	Prefix      string        // default: the stack's default prefix
 	Since       time.Duration // only objects modified this recently (0: all)
 	Expect      int           // at least this many distinct events must have arrived (0: no check)
 	Concurrency int           // objects read at once; default 8
@@ -80,7 +81,7 @@ type Report struct {
 // (missing bucket, access denied); a negative verdict is Report.OK == false with Report.Reason.
 func Run(ctx context.Context, api API, o Options) (*Report, error) {
 	if o.Prefix == "" {
-		o.Prefix = "stream/"
+		o.Prefix = config.Default().Prefix
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8

@@ -31,6 +31,8 @@ const (
 	MaxBufferIntervalSeconds = 900
 	// MaxNamePrefixLen keeps prefixed names inside every service's length limit with room to spare.
 	MaxNamePrefixLen = 20
+	// MaxProducerReservedConcurrency is the most the producer can use: one invocation per schedule period.
+	MaxProducerReservedConcurrency = 1
 	// StackBaseName is the CloudFormation stack name before any namePrefix.
 	StackBaseName = "TenantMetricsLab"
 )
@@ -61,8 +63,10 @@ type Config struct {
 	Retain                bool   // keep bucket, stream and log groups on cdk destroy
 	Producer              bool   // deploy the producer function and its schedule
 	ProducerRate          int    // events per second the producer function sends
-	Monitoring            bool   // deploy alarms and the dashboard
-	AlarmEmail            string // e-mail address alarms notify through an encrypted SNS topic; empty: no topic
+	// ProducerReservedConcurrency reserves concurrency for the producer function; 0 reserves none.
+	ProducerReservedConcurrency int
+	Monitoring                  bool   // deploy alarms and the dashboard
+	AlarmEmail                  string // e-mail address alarms notify through an encrypted SNS topic; empty: no topic
 }
 
 // Default returns the settings of the console lab.
@@ -110,6 +114,7 @@ var Settings = []Setting{
 	boolean("retain", "true keeps bucket, stream and log groups on cdk destroy", func(c *Config) *bool { return &c.Retain }),
 	boolean("producer", "deploy the producer Lambda function and its one-minute schedule", func(c *Config) *bool { return &c.Producer }),
 	integer("producerRate", "events per second the producer function sends", func(c *Config) *int { return &c.ProducerRate }),
+	integer("producerReservedConcurrency", "reserved concurrency of the producer function: 0 (none) or 1; needs account room", func(c *Config) *int { return &c.ProducerReservedConcurrency }),
 	boolean("monitoring", "deploy CloudWatch alarms and the pipeline dashboard", func(c *Config) *bool { return &c.Monitoring }),
 	str("alarmEmail", "e-mail address every alarm notifies through an encrypted SNS topic", func(c *Config) *string { return &c.AlarmEmail }),
 }
@@ -212,6 +217,10 @@ func (c Config) Validate() error {
 	if c.Producer {
 		// The producer function may use at most one shard's write limit per shard.
 		inRange("producerRate", c.ProducerRate, 1, kinesislimits.ShardRecordsPerSecond*max(c.ShardCount, 1))
+		// One invocation per schedule period never needs more than one; the timeout already prevents overlaps.
+		inRange("producerReservedConcurrency", c.ProducerReservedConcurrency, 0, MaxProducerReservedConcurrency)
+	} else if c.ProducerReservedConcurrency != 0 {
+		bad("producerReservedConcurrency", c.ProducerReservedConcurrency, "needs producer=true: there is no function to reserve for")
 	}
 	if c.AlarmEmail != "" && (len(c.AlarmEmail) > 254 || !emailRe.MatchString(c.AlarmEmail)) {
 		bad("alarmEmail", c.AlarmEmail, "must be an e-mail address such as ops@example.com")
@@ -226,6 +235,15 @@ func (c Config) Validate() error {
 		bad("logRetentionDays", c.LogRetentionDays, "must be one of %s", joinInts(LogRetentionDays))
 	}
 	return errors.Join(errs...)
+}
+
+// LiteralPrefix cuts a Firehose prefix at its first !{...} expression: the fixed part under which every object
+// lands (errors/!{firehose:error-output-type}/ becomes errors/). IAM grants and readers start there.
+func LiteralPrefix(prefix string) string {
+	if i := strings.Index(prefix, "!{"); i >= 0 {
+		return prefix[:i]
+	}
+	return prefix
 }
 
 // ResourceName applies NamePrefix to a physical resource name.

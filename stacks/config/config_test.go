@@ -100,6 +100,8 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"producer rate zero", "producerRate", "0", "from 1 to 1000"},
 		{"producer rate over the shard", "producerRate", "1001", "from 1 to 1000"},
 		{"producer rate fraction", "producerRate", "2.5", "whole number"},
+		{"reserved concurrency above one", "producerReservedConcurrency", "2", "from 0 to 1"},
+		{"reserved concurrency negative", "producerReservedConcurrency", "-1", "from 0 to 1"},
 		{"monitoring not bool", "monitoring", "off", "true or false"},
 		{"alarm email without at", "alarmEmail", "ops.example.com", "e-mail address"},
 		{"alarm email without domain dot", "alarmEmail", "ops@example", "e-mail address"},
@@ -166,5 +168,16 @@ func TestEveryLimitBoundaryAccepted(t *testing.T) {
 		if _, err := FromContext(ctx); err != nil {
 			t.Errorf("%v rejected: %v", ctx, err)
 		}
+	}
+}
+
+func TestReservedConcurrencyNeedsTheProducer(t *testing.T) {
+	_, err := FromContext(map[string]any{"producer": "false", "producerReservedConcurrency": "1"})
+	if err == nil || !strings.Contains(err.Error(), `producerReservedConcurrency="1": needs producer=true`) {
+		t.Fatalf("got %v", err)
+	}
+	c, err := FromContext(map[string]any{"producerReservedConcurrency": "1"})
+	if err != nil || c.ProducerReservedConcurrency != 1 {
+		t.Fatalf("opt-in rejected: %+v %v", c, err)
 	}
 }

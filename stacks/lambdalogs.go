@@ -1,0 +1,53 @@
+package stacks
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
+)
+
+// ownAutoDeleteLogs gives every Lambda function that has no log group of its own (in practice aws-cdk-lib's
+// auto-delete provider, a CfnResource we cannot configure) the log group Lambda would create for it, so that it
+// has a finite retention and goes with the stack. Lambda creates /aws/lambda/<function name> on the first
+// invocation, outside CloudFormation, and it survives `cdk destroy` otherwise (aws-cdk issue 26553).
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+// Every custom resource depends on these groups, so they exist before the provider's first invocation (at create
+// time) and are deleted only after its last one (the delete that empties the buckets).
+func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) {
+	var groups []awscdk.CfnResource
+	var customs []awscdk.CfnResource
+	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if !*awscdk.CfnResource_IsCfnResource(c) {
+			continue
+		}
+		res := c.(awscdk.CfnResource)
+		typ := *res.CfnResourceType()
+		switch {
+		case strings.HasPrefix(typ, "Custom::") || typ == "AWS::CloudFormation::CustomResource":
+			customs = append(customs, res)
+		case typ == "AWS::Lambda::Function":
+			if fn, ok := c.(awslambda.CfnFunction); ok && fn.LoggingConfig() != nil {
+				continue // the function names its own log group (the producer does)
+			}
+			// Named after the construct that owns the function, e.g. CustomS3AutoDeleteObjectsCustomResourceProviderLogs.
+			id := strings.ReplaceAll(*res.Node().Scope().Node().Id(), ":", "") + "Logs"
+			lg := awslogs.NewLogGroup(stack, jsii.String(id), &awslogs.LogGroupProps{
+				LogGroupName:  jsii.String("/aws/lambda/" + *res.Ref()),
+				Retention:     retentionDays(cfg.LogRetentionDays),
+				RemovalPolicy: removal,
+			})
+			groups = append(groups, lg.Node().DefaultChild().(awscdk.CfnResource))
+		}
+	}
+	for _, cr := range customs {
+		for _, g := range groups {
+			cr.AddResourceDependency(g, jsii.String("the provider writes its logs there from its first invocation"))
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGoldenTemplatesLeaveNothingBehind walks every committed golden template (what users review and deploy):
+// outside retain mode no resource is retained, and every Lambda function writes to a log group the stack owns.
+// Lambda creates /aws/lambda/<function name> on first invocation, outside CloudFormation, and `cdk destroy` would
+// leave it (with no expiry) unless the stack declares it.
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+func TestGoldenTemplatesLeaveNothingBehind(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.template.json"))
+	if len(files) < len(variants) {
+		t.Fatalf("found %d golden templates, want %d", len(files), len(variants))
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".template.json")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tmpl struct {
+				Resources map[string]map[string]any
+			}
+			if err := json.Unmarshal(data, &tmpl); err != nil {
+				t.Fatal(err)
+			}
+			retainMode := variants[name]["retain"] == "true"
+			groups := map[string]map[string]any{} // log groups by logical id
+			for id, r := range tmpl.Resources {
+				if r["Type"] == "AWS::Logs::LogGroup" {
+					groups[id] = r
+				}
+				if !retainMode && (r["DeletionPolicy"] == "Retain" || r["UpdateReplacePolicy"] == "Retain" || r["DeletionPolicy"] == "RetainExceptOnCreate") {
+					t.Errorf("%s (%s) is retained in a variant that must leave nothing behind", id, r["Type"])
+				}
+			}
+			functions := 0
+			for id, r := range tmpl.Resources {
+				if r["Type"] != "AWS::Lambda::Function" {
+					continue
+				}
+				functions++
+				group := ownedLogGroup(id, r, groups)
+				if group == nil {
+					t.Errorf("function %s has no log group of the stack's: Lambda would create /aws/lambda/... outside CloudFormation", id)
+					continue
+				}
+				if props(group)["RetentionInDays"] == nil {
+					t.Errorf("function %s: its log group never expires", id)
+				}
+				if !retainMode && group["DeletionPolicy"] != "Delete" {
+					t.Errorf("function %s: its log group is not deleted with the stack (%v)", id, group["DeletionPolicy"])
+				}
+			}
+			if functions == 0 && name == "lab" {
+				t.Error("the lab template has no Lambda function: the walk checks nothing")
+			}
+		})
+	}
+}
+
+// ownedLogGroup returns the template's log group that function fnID writes to: the one its LoggingConfig names,
+// or the one named /aws/lambda/<its Ref>, which Lambda then uses instead of creating its own.
+func ownedLogGroup(fnID string, fn map[string]any, groups map[string]map[string]any) map[string]any {
+	if lc, ok := props(fn)["LoggingConfig"].(map[string]any); ok {
+		if ref, ok := lc["LogGroup"].(map[string]any); ok {
+			if id, ok := ref["Ref"].(string); ok {
+				return groups[id]
+			}
+		}
+	}
+	want := jsonOf(map[string]any{"Fn::Join": []any{"", []any{"/aws/lambda/", map[string]any{"Ref": fnID}}}})
+	for _, g := range groups {
+		if jsonOf(props(g)["LogGroupName"]) == want {
+			return g
+		}
+	}
+	return nil
+}
+
+// TestCustomResourcesWaitForTheProviderLogGroup pins the order that makes the owned group effective: the
+// auto-delete custom resources (whose create and delete invoke the provider) depend on the provider's log group,
+// so it exists before the first invocation and is deleted after the last.
+func TestCustomResourcesWaitForTheProviderLogGroup(t *testing.T) {
+	s := synth(t, labDefaults)
+	providerID, _ := s.named(t, "AWS::Lambda::Function", "CustomS3AutoDeleteObjectsCustomResourceProviderHandler")
+	groups := s.resources("AWS::Logs::LogGroup")
+	var groupID string
+	for id, g := range groups {
+		if jsonOf(props(g)["LogGroupName"]) == jsonOf(map[string]any{"Fn::Join": []any{"", []any{"/aws/lambda/", map[string]any{"Ref": providerID}}}}) {
+			groupID = id
+		}
+	}
+	if groupID == "" {
+		t.Fatal("no log group for the auto-delete provider")
+	}
+	crs := s.resources("Custom::S3AutoDeleteObjects")
+	if len(crs) != 2 {
+		t.Fatalf("want 2 auto-delete resources, got %d", len(crs))
+	}
+	for id, cr := range crs {
+		if !strings.Contains(jsonOf(cr["DependsOn"]), `"`+groupID+`"`) {
+			t.Errorf("%s does not wait for the provider's log group: DependsOn %v", id, cr["DependsOn"])
+		}
+	}
+}
