@@ -15,11 +15,11 @@ func TestProducerFunction(t *testing.T) {
 	streamID, _ := s.only(t, "AWS::Kinesis::Stream")
 	logsID, logs := s.named(t, "AWS::Logs::LogGroup", "ProducerLogs")
 	s.has(t, "AWS::Lambda::Function", map[string]any{
-		"Runtime":                      "provided.al2023",
-		"Architectures":                []any{"arm64"},
-		"Handler":                      "bootstrap",
-		"MemorySize":                   128,
-		"Timeout":                      lambdaspec.FunctionTimeout.Seconds(),
+		"Runtime":       "provided.al2023",
+		"Architectures": []any{"arm64"},
+		"Handler":       "bootstrap",
+		"MemorySize":    128,
+		"Timeout":       lambdaspec.FunctionTimeout.Seconds(),
 		"Environment": map[string]any{"Variables": map[string]any{
 			"STREAM_NAME": map[string]any{"Ref": streamID}, "EVENTS_PER_SECOND": "10", "PARTITION_KEY": "tenant",
 		}},
