@@ -16,15 +16,28 @@ NPM_STAMP := node_modules/.package-lock.json
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-.PHONY: synth deploy destroy diff test
+# labcheck reads cdk.json and CDK_ARGS, so it checks the configuration and account the CDK CLI deploys.
+LABCHECK := go run ./labcheck
+export CDK_ARGS
+# SKIP_PREFLIGHT=1 make deploy deploys without the preflight check.
+SKIP_PREFLIGHT ?=
+
+.PHONY: synth deploy destroy diff test preflight leftovers
 synth: $(NPM_STAMP) ## synthesize the stack into cdk.out (offline, no AWS credentials needed)
 	$(CDK) synth --no-notices $(CDK_ARGS)
 
-deploy: $(NPM_STAMP) ## deploy the lab to the current AWS account and region
+preflight: ## read-only: what in this account and region would make cdk deploy fail (exit 1 on a blocker)
+	$(LABCHECK) preflight
+
+deploy: $(NPM_STAMP) ## preflight (unless SKIP_PREFLIGHT=1), then deploy the lab to the current AWS account and region
+	@if [ -z "$(SKIP_PREFLIGHT)" ]; then $(LABCHECK) preflight; else echo "preflight skipped (SKIP_PREFLIGHT=$(SKIP_PREFLIGHT))"; fi
 	$(CDK) deploy --no-notices $(CDK_ARGS)
 
 destroy: $(NPM_STAMP) ## remove everything the lab created
 	$(CDK) destroy --no-notices $(CDK_ARGS)
+
+leftovers: ## read-only: what of the deployment still exists after destroy (exit 1 if anything)
+	$(LABCHECK) leftovers
 
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json

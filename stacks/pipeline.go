@@ -39,20 +39,11 @@ type PipelineStackProps struct {
 	Config config.Config
 }
 
-// Tag keys every resource carries (through the stack's tags, which CloudFormation propagates), so that
-// `labcheck leftovers` and cost reports can find a deployment's resources.
-const (
-	TagProject    = "project"
-	TagNamePrefix = "namePrefix"
-	// ProjectTagValue is the value of TagProject.
-	ProjectTagValue = "tenant-metrics-lab"
-)
-
 // StackProps returns the stack properties the app uses for cfg: its name, description and tags.
 func StackProps(cfg config.Config) awscdk.StackProps {
-	tags := map[string]*string{TagProject: jsii.String(ProjectTagValue)}
-	if cfg.NamePrefix != "" {
-		tags[TagNamePrefix] = jsii.String(cfg.NamePrefix)
+	tags := map[string]*string{}
+	for k, v := range cfg.Tags() {
+		tags[k] = jsii.String(v)
 	}
 	return awscdk.StackProps{
 		StackName:   jsii.String(cfg.StackName()),
@@ -86,8 +77,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	p.Bucket = newDataBucket(stack, cfg, removal)
 
 	p.DeliveryLogs = awslogs.NewLogGroup(stack, jsii.String("DeliveryLogs"), &awslogs.LogGroupProps{
-		// The name the console would have chosen, so people following the lab find the errors where they expect.
-		LogGroupName:  jsii.String("/aws/kinesisfirehose/" + cfg.ResourceName(cfg.DeliveryStreamName)),
+		LogGroupName:  jsii.String(config.DeliveryLogGroupName(cfg)),
 		Retention:     retentionDays(cfg.LogRetentionDays),
 		RemovalPolicy: removal,
 	})

@@ -139,7 +139,13 @@ var streamSeq atomic.Int64
 // tests independent, and kinesis-local slows down as a shard fills.
 func (e *Emulator) NewStream(t testing.TB, shards int) string {
 	t.Helper()
-	name := fmt.Sprintf("test-%d-%d", os.Getpid(), streamSeq.Add(1))
+	return e.NewNamedStream(t, fmt.Sprintf("test-%d-%d", os.Getpid(), streamSeq.Add(1)), shards)
+}
+
+// NewNamedStream creates a stream with a given name (which must be new to the emulator) and waits until it is
+// ACTIVE, for tests about names, such as a stream left over from the console lab.
+func (e *Emulator) NewNamedStream(t testing.TB, name string, shards int) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c := e.Client()

@@ -254,6 +254,30 @@ func (c Config) ResourceName(base string) string {
 	return c.NamePrefix + "-" + base
 }
 
+// Tag keys every resource of a deployment carries (as the stack's tags, which CloudFormation propagates), so
+// that `labcheck leftovers` and cost reports can find them.
+const (
+	TagProject    = "project"
+	TagNamePrefix = "namePrefix"
+	// ProjectTagValue is the value of TagProject.
+	ProjectTagValue = "tenant-metrics-lab"
+)
+
+// Tags are the stack's tags. namePrefix is left out when empty: CloudFormation tag values may not be empty.
+func (c Config) Tags() map[string]string {
+	tags := map[string]string{TagProject: ProjectTagValue}
+	if c.NamePrefix != "" {
+		tags[TagNamePrefix] = c.NamePrefix
+	}
+	return tags
+}
+
+// DeliveryLogGroupName is the Firehose error-log group: the name the console would choose, so people following
+// the lab find the errors where they expect.
+func DeliveryLogGroupName(c Config) string {
+	return "/aws/kinesisfirehose/" + c.ResourceName(c.DeliveryStreamName)
+}
+
 // StackName is the CloudFormation stack name, which namePrefix also separates per person.
 func (c Config) StackName() string {
 	return c.ResourceName(StackBaseName)
