@@ -38,6 +38,38 @@ func TestCIRunsTheREADMECommand(t *testing.T) {
 	}
 }
 
+// TestEndToEndWorkflowProvesTheLifecycle pins the order of the real-account workflow's steps and that the clean-up
+// steps run whatever failed before them.
+func TestEndToEndWorkflowProvesTheLifecycle(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", ".github", "workflows", "e2e.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2e := string(data)
+	for _, want := range []string{"workflow_dispatch:", "schedule:", "id-token: write", "role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}"} {
+		if !strings.Contains(e2e, want) {
+			t.Errorf("e2e.yml lacks %q", want)
+		}
+	}
+	if strings.Contains(e2e, "aws-access-key-id") || strings.Contains(e2e, "secrets.AWS") {
+		t.Error("e2e.yml must not use long-lived keys")
+	}
+	order := []string{"make preflight", "make deploy", "producer verify --stack", "--expect", "--state-value ALARM", "make destroy", "make leftovers"}
+	at := 0
+	for _, step := range order {
+		i := strings.Index(e2e[at:], step)
+		if i < 0 {
+			t.Fatalf("e2e.yml: %q missing or out of order (want %v)", step, order)
+		}
+		at += i
+	}
+	for _, step := range []string{"name: Destroy\n        if: always()", "name: Nothing is left\n        if: always()"} {
+		if !strings.Contains(e2e, step) {
+			t.Errorf("e2e.yml: %q must run even when an earlier step failed", strings.SplitN(step, "\n", 2)[0])
+		}
+	}
+}
+
 // TestSynthDiffScriptFlagsReplacements runs the pull-request diff script on two synthesized configurations: a
 // renamed stream (a replacement) must be flagged, and identical templates must report no change.
 func TestSynthDiffScriptFlagsReplacements(t *testing.T) {

@@ -1,0 +1,44 @@
+package test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDeployRunsPreflightFirst runs the real Makefile's deploy target with echo standing in for the CDK CLI and
+// labcheck: the preflight comes first, with the same CDK_ARGS, and SKIP_PREFLIGHT=1 leaves it out.
+func TestDeployRunsPreflightFirst(t *testing.T) {
+	deploy := func(vars ...string) string {
+		args := append([]string{"-s", "--no-print-directory", "deploy", "CDK=echo cdk", "LABCHECK=echo labcheck", "CDK_ARGS=-c namePrefix=alice"}, vars...)
+		cmd := exec.Command("make", args...)
+		cmd.Dir = ".."
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("make deploy: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	out := deploy()
+	pre, dep := strings.Index(out, "labcheck preflight"), strings.Index(out, "cdk deploy --no-notices -c namePrefix=alice")
+	if pre < 0 || dep < 0 || pre > dep {
+		t.Errorf("make deploy must run the preflight, then deploy:\n%s", out)
+	}
+	if out := deploy("SKIP_PREFLIGHT=1"); strings.Contains(out, "labcheck preflight") || !strings.Contains(out, "cdk deploy") {
+		t.Errorf("SKIP_PREFLIGHT=1 must deploy without the preflight:\n%s", out)
+	}
+}
+
+// TestSynthBinaryLinksNoAWSSDK keeps `go run .` (every synth) small: the app reads the producer's contract from
+// the leaf package lambdaspec, not from packages that link the AWS SDK or the Lambda runtime.
+func TestSynthBinaryLinksNoAWSSDK(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "..").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/aws/aws-sdk-go-v2") || strings.HasPrefix(dep, "github.com/aws/aws-lambda-go") {
+			t.Errorf("the CDK app links %s", dep)
+		}
+	}
+}
