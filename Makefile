@@ -56,7 +56,7 @@ test: $(NPM_STAMP) ## everything CI checks: formatting, tidy modules, vet, workf
 	  CDK_OUT="$$out" go test -tags clisynth ./test -run '^TestCLISynthMatchesGolden$$' -count=1 -v | grep -E '^(--- |ok|FAIL)' 
 
 .PHONY: bench
-bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, send throughput vs shard limits
+bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, producer CPU per event, send throughput vs shard limits (plain and aggregated)
 	@go test ./producer/telemetry -run '^$$' -bench 'GenerateEncode' -benchmem -cpu 1 -count 5 | tee /dev/stderr \
 	  | awk '/^BenchmarkGenerateEncode/ { n[$$1]++; ns[$$1] += $$3; al[$$1] += $$7 } \
 	    END { f = ns["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"]; \
@@ -65,7 +65,11 @@ bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one cor
 	            f, al["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"], j, f / j }'
 	@go test ./producer/verify -run '^$$' -bench 'Verify' -benchtime 3x \
 	  | awk '/^BenchmarkVerify/ { for (i = 1; i < NF; i++) if ($$(i+1) == "s/verify") printf "verify, 100 objects / 100,000 events: %.2f s\n", $$i }'
+	@go test ./producer/send -run '^$$' -bench 'PipelineCPU' -benchtime 5x -cpu 1 \
+	  | awk '/^BenchmarkPipelineCPU/ { for (i = 1; i < NF; i++) if ($$(i+1) == "ns/event") v[$$1] = $$i } \
+	    END { p = v["BenchmarkPipelineCPU/aggregate=false"]; a = v["BenchmarkPipelineCPU/aggregate=true"]; \
+	          printf "producer CPU per event (generate, encode, batch, build requests; no HTTP): %.0f ns plain, %.0f ns aggregated; ratio %.2f\n", p, a, a / p }'
 	@go test ./producer/send -run '^$$' -bench 'Throughput' -benchtime 1x \
-	  | awk '/^BenchmarkThroughput/ { for (i = 1; i < NF; i++) if ($$(i+1) == "capacity-ratio") r = $$i; \
-	    for (i = 1; i < NF; i++) if ($$(i+1) == "events/s") e = $$i; \
-	    printf "send --rate 0, %s: %s events/s = %s of the shard limits\n", $$1, e, r }'
+	  | awk '/^BenchmarkThroughput/ { for (i = 1; i < NF; i++) { if ($$(i+1) == "record-ratio") r = $$i; if ($$(i+1) == "byte-ratio") y = $$i; \
+	    if ($$(i+1) == "events/s") e = $$i; if ($$(i+1) == "cpu-ns/event") c = $$i } \
+	    printf "send --rate 0, %s: %s events/s = %s of the record limit, %s of the byte limit; %s ns CPU per event with the in-process endpoint\n", $$1, e, r, y, c }'

@@ -201,6 +201,8 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	flushTimeout := fs.Duration("flush-timeout", send.DefaultFlushTimeout, "how long to keep delivering buffered events after stopping")
 	inFlight := fs.Int("in-flight", streamwriter.DefaultMaxInFlight, "concurrent PutRecords requests")
 	verbose := fs.Bool("verbose", false, "also print every event to stdout, as the lab's generator did")
+	aggregate := fs.Bool("aggregate", false, "pack the events bound for each shard into KPL aggregated records: about three times the events per shard, fewer PUT payload units (Firehose and the KCL de-aggregate)")
+	aggregateSize := fs.Int("aggregate-size", streamwriter.DefaultAggregateBytes, fmt.Sprintf("with --aggregate, the largest aggregated record in bytes (%d to %d)", streamwriter.MinAggregateBytes, streamwriter.MaxAggregateBytes))
 	var aws awsclient.Options
 	registerAWSFlags(fs, &aws, "Kinesis endpoint, e.g. http://127.0.0.1:4568 for a local emulator")
 	var g generatorFlags
@@ -223,13 +225,17 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	}
 	opts := send.Options{
 		Stream: stream, Rate: *rate, Count: *count, Duration: *duration, PartitionKey: *partitionKey,
-		FlushTimeout: *flushTimeout, Generator: genOpts, Writer: streamwriter.Options{MaxInFlight: *inFlight},
+		FlushTimeout: *flushTimeout, Generator: genOpts,
+		Writer: streamwriter.Options{MaxInFlight: *inFlight, Aggregate: *aggregate, AggregateBytes: *aggregateSize},
 	}
 	if err := opts.Validate(); err != nil {
 		return usageError(fs, err.Error())
 	}
 	if *inFlight < 1 {
 		return usageError(fs, fmt.Sprintf("--in-flight %d: must be 1 or more", *inFlight))
+	}
+	if *aggregateSize < streamwriter.MinAggregateBytes || *aggregateSize > streamwriter.MaxAggregateBytes {
+		return usageError(fs, fmt.Sprintf("--aggregate-size %d: must be %d to %d bytes", *aggregateSize, streamwriter.MinAggregateBytes, streamwriter.MaxAggregateBytes))
 	}
 	if *verbose {
 		opts.Verbose = stdout

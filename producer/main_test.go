@@ -59,6 +59,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"send", "a", "--rate", "5", "b"},
 		{"send", "a", "--rate"},
 		{"send", "a", "--", "b"},
+		{"send", "--aggregate", "--aggregate-size", "100"},
+		{"send", "--aggregate-size", "2000000"},
 		{"send", "--in-flight", "0"},
 		{"send", "--run-id", "has space"},
 	} {
@@ -138,6 +140,16 @@ func TestSendThroughTheEmulator(t *testing.T) {
 	}
 	if got := len(emu.ReadAll(t, stream)); got != 200 {
 		t.Errorf("stream holds %d records, want 200", got)
+	}
+
+	// --aggregate packs the events into few KPL records; the summary still counts events.
+	agg := emu.NewStream(t, 1)
+	code, _, stderr = runCLI(t, "send", "--endpoint-url", emu.Endpoint, "--count", "500", "--rate", "0", "--aggregate", agg)
+	if code != 0 || !strings.Contains(stderr, "500 accepted, 0 undelivered") || !strings.Contains(stderr, "aggregated Kinesis records") {
+		t.Errorf("--aggregate: exit %d, %q", code, stderr)
+	}
+	if got := len(emu.ReadAll(t, agg)); got == 0 || got > 20 {
+		t.Errorf("--aggregate: the stream holds %d Kinesis records for 500 events", got)
 	}
 
 	// Flags after the stream name are parsed too: users append them to the stack's ProducerCommand output.

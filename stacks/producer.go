@@ -81,6 +81,7 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 			lambdaspec.EnvStream:       p.Stream.StreamName(),
 			lambdaspec.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
 			lambdaspec.EnvPartitionKey: jsii.String(lambdaspec.KeyTenant),
+			lambdaspec.EnvAggregate:    jsii.String(strconv.FormatBool(cfg.ProducerAggregate)),
 		},
 	})
 	// EventBridge invokes asynchronously; by default Lambda retries a failed or throttled event for up to 6 hours.

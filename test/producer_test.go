@@ -21,7 +21,7 @@ func TestProducerFunction(t *testing.T) {
 		"MemorySize":    128,
 		"Timeout":       lambdaspec.FunctionTimeout.Seconds(),
 		"Environment": map[string]any{"Variables": map[string]any{
-			"STREAM_NAME": map[string]any{"Ref": streamID}, "EVENTS_PER_SECOND": "10", "PARTITION_KEY": "tenant",
+			"STREAM_NAME": map[string]any{"Ref": streamID}, "EVENTS_PER_SECOND": "10", "PARTITION_KEY": "tenant", "AGGREGATE": "false",
 		}},
 		"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": logsID}},
 		"Role":          map[string]any{"Fn::GetAtt": []any{s.roleID(t, "ProducerRole"), "Arn"}},
@@ -46,6 +46,11 @@ func TestProducerFunction(t *testing.T) {
 	if jsonOf(props(eic)) != jsonOf(want) {
 		t.Errorf("event invoke config %s, want %s", jsonOf(props(eic)), jsonOf(want))
 	}
+}
+
+func TestProducerAggregateReachesTheFunction(t *testing.T) {
+	s := synth(t, map[string]string{"producerAggregate": "true"})
+	s.has(t, "AWS::Lambda::Function", map[string]any{"Environment": map[string]any{"Variables": map[string]any{"AGGREGATE": "true"}}})
 }
 
 func TestProducerReservedConcurrencyIsOptIn(t *testing.T) {

@@ -1,7 +1,9 @@
 // Package shardlimit is a test-only Kinesis endpoint that enforces the real per-shard write limits: 1,000 records
-// and 1 MiB per second per shard, answering per-record ProvisionedThroughputExceededException beyond them. It
-// speaks enough of the Kinesis JSON API (ListShards, PutRecords) for the producer, routes records by the MD5 of
-// their partition key like Kinesis, and counts what it stored by event id so tests can check loss and duplicates.
+// and 1 MiB (data plus partition key) per second per shard, answering per-record
+// ProvisionedThroughputExceededException beyond them. It speaks enough of the Kinesis JSON API (ListShards,
+// PutRecords) for the producer, routes records by their explicit hash key or else the MD5 of their partition key
+// like Kinesis, and counts what it stored by event id, de-aggregating KPL aggregated records as a consumer would,
+// so tests can check loss and duplicates.
 //
 // It routes independently of the producer's own code (math/big, not streamwriter), so it can catch routing bugs.
 package shardlimit
@@ -17,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
 )
 
 // Per-shard limits, per one-second window.
@@ -32,11 +36,13 @@ type Server struct {
 	starts []*big.Int
 	start  time.Time
 
-	mu       sync.Mutex
-	windows  []window
-	stored   map[string]int // event id -> times stored
-	total    int
-	throttle int
+	mu          sync.Mutex
+	windows     []window
+	stored      map[string]int // event id -> times stored
+	total       int            // user records stored
+	storedBytes int            // data plus partition key bytes of the Kinesis records stored
+	throttle    int
+	misrouted   int // user records inside an aggregate that hash to another shard than the aggregate
 }
 
 type window struct {
@@ -71,9 +77,27 @@ func (s *Server) Stored() (byID map[string]int, stored, throttled int) {
 	return byID, s.total, s.throttle
 }
 
+// StoredBytes is the data plus partition key bytes of every Kinesis record stored: what counts against the
+// shards' byte limit.
+func (s *Server) StoredBytes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.storedBytes
+}
+
+// Misrouted counts user records that an aggregate carried to a shard their own partition key does not hash to.
+func (s *Server) Misrouted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.misrouted
+}
+
 func (s *Server) shardOf(key string) int {
 	sum := md5.Sum([]byte(key))
-	h := new(big.Int).SetBytes(sum[:])
+	return s.shardOfHash(new(big.Int).SetBytes(sum[:]))
+}
+
+func (s *Server) shardOfHash(h *big.Int) int {
 	i := len(s.starts) - 1
 	for i > 0 && h.Cmp(s.starts[i]) < 0 {
 		i--
@@ -107,8 +131,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) putRecords(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Records []struct {
-			Data         []byte
-			PartitionKey string
+			Data            []byte
+			PartitionKey    string
+			ExplicitHashKey string
 		}
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -125,6 +150,21 @@ func (s *Server) putRecords(w http.ResponseWriter, r *http.Request) {
 			out.WriteByte(',')
 		}
 		shard := s.shardOf(rec.PartitionKey)
+		if rec.ExplicitHashKey != "" {
+			h, ok := new(big.Int).SetString(rec.ExplicitHashKey, 10)
+			if !ok {
+				failed++
+				out.WriteString(`{"ErrorCode":"InvalidArgumentException","ErrorMessage":"bad ExplicitHashKey"}`)
+				continue
+			}
+			shard = s.shardOfHash(h)
+		}
+		users, err := kplread.Records(rec.Data, rec.PartitionKey)
+		if err != nil {
+			failed++
+			fmt.Fprintf(&out, `{"ErrorCode":"InvalidArgumentException","ErrorMessage":%q}`, err.Error())
+			continue
+		}
 		win := &s.windows[shard]
 		if win.second != now {
 			*win = window{second: now}
@@ -138,8 +178,14 @@ func (s *Server) putRecords(w http.ResponseWriter, r *http.Request) {
 		}
 		win.records++
 		win.bytes += size
-		s.total++
-		s.stored[eventID(rec.Data)]++
+		s.storedBytes += size
+		for _, u := range users {
+			s.total++
+			s.stored[eventID(u.Data)]++
+			if s.shardOf(u.PartitionKey) != shard {
+				s.misrouted++
+			}
+		}
 		fmt.Fprintf(&out, `{"SequenceNumber":"%d","ShardId":"shardId-%012d"}`, s.total, shard)
 	}
 	s.mu.Unlock()

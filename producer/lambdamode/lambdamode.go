@@ -26,6 +26,7 @@ type Config struct {
 	Stream       string
 	Rate         float64
 	PartitionKey string
+	Aggregate    bool
 }
 
 // ConfigFromEnv reads and validates the configuration.
@@ -39,6 +40,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("%s=%q: must be a number of events per second above 0", lambdaspec.EnvRate, getenv(lambdaspec.EnvRate))
 	}
 	c.Rate = rate
+	switch v := getenv(lambdaspec.EnvAggregate); v {
+	case "", "false":
+	case "true":
+		c.Aggregate = true
+	default:
+		return c, fmt.Errorf("%s=%q: must be true or false", lambdaspec.EnvAggregate, v)
+	}
 	if c.Stream == "" {
 		return c, fmt.Errorf("%s is not set", lambdaspec.EnvStream)
 	}
@@ -79,6 +87,7 @@ func (h Handler) Handle(ctx context.Context) (Result, error) {
 		Duration:     window,
 		PartitionKey: h.Config.PartitionKey,
 		FlushTimeout: flush,
+		Writer:       streamwriter.Options{Aggregate: h.Config.Aggregate},
 	})
 	res := Result{
 		Stream: h.Config.Stream, Generated: sum.Generated, Accepted: sum.Accepted, Undelivered: sum.Undelivered(),

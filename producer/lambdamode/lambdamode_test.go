@@ -59,8 +59,13 @@ func TestConfigFromEnv(t *testing.T) {
 	if err != nil || c.Stream != "s" || c.Rate != 10 || c.PartitionKey != "tenant" {
 		t.Fatalf("%+v %v", c, err)
 	}
+	c, err = ConfigFromEnv(env(map[string]string{EnvStream: "s", EnvRate: "10", lambdaspec.EnvAggregate: "true"}))
+	if err != nil || !c.Aggregate {
+		t.Fatalf("AGGREGATE=true: %+v %v", c, err)
+	}
 	for _, bad := range []map[string]string{
 		{EnvRate: "10"}, {EnvStream: "s"}, {EnvStream: "s", EnvRate: "0"}, {EnvStream: "s", EnvRate: "fast"},
+		{EnvStream: "s", EnvRate: "10", lambdaspec.EnvAggregate: "yes"},
 	} {
 		if _, err := ConfigFromEnv(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)

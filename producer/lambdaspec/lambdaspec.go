@@ -10,6 +10,7 @@ const (
 	EnvStream       = "STREAM_NAME"
 	EnvRate         = "EVENTS_PER_SECOND"
 	EnvPartitionKey = "PARTITION_KEY"
+	EnvAggregate    = "AGGREGATE" // "true" packs events into KPL aggregated records
 )
 
 // RuntimeAPIEnv is set by the Lambda runtime; its presence switches the producer binary into handler mode.

@@ -57,9 +57,13 @@ func (s Summary) String() string {
 	if secs <= 0 {
 		secs = 1e-9
 	}
-	return fmt.Sprintf("%d events to %s in %.1fs (%.1f events/s, %.1f KiB/s): %d accepted, %d undelivered, %d retried, %d throttled, %d requests",
+	line := fmt.Sprintf("%d events to %s in %.1fs (%.1f events/s, %.1f KiB/s): %d accepted, %d undelivered, %d retried, %d throttled, %d requests",
 		s.Generated, s.Stream, s.Elapsed.Seconds(), float64(s.Accepted)/secs, float64(s.Bytes)/1024/secs,
 		s.Accepted, s.Undelivered(), s.Retried, s.Throttled, s.Requests)
+	if s.Records < s.Accepted {
+		line += fmt.Sprintf(", %d aggregated Kinesis records (%.1f events each)", s.Records, float64(s.Accepted)/float64(max(s.Records, 1)))
+	}
+	return line
 }
 
 // ErrUndelivered reports that some events were not accepted; the Summary says how many.

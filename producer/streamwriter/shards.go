@@ -17,6 +17,14 @@ type hashKey struct{ hi, lo uint64 }
 
 func (a hashKey) less(b hashKey) bool { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo) }
 
+// String is the decimal form Kinesis uses for hash keys (ExplicitHashKey, shard ranges).
+func (a hashKey) String() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], a.hi)
+	binary.BigEndian.PutUint64(b[8:], a.lo)
+	return new(big.Int).SetBytes(b[:]).String()
+}
+
 // partitionHash is how Kinesis routes a record: the MD5 of its partition key read as a big-endian 128-bit number.
 func partitionHash(key string) hashKey {
 	sum := md5.Sum([]byte(key))

@@ -1,7 +1,8 @@
 // Package streamwriter writes records to a Kinesis data stream with PutRecords: batched within the API's limits,
 // several requests in flight, paced to the shards' write limits, and retrying every throttled or failed record
 // until it is accepted, the writer is closed, or an error makes further attempts pointless. Nothing is dropped
-// silently: every record put is counted as accepted or failed.
+// silently: every record put is counted as accepted or failed. With Options.Aggregate it packs the records bound
+// for each shard into KPL aggregated records (package kpl), and still counts every user record.
 package streamwriter
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kinesislimits"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kpl"
 )
 
 // Limits of the PutRecords API and of one shard, re-exported for callers of this package.
@@ -44,6 +46,22 @@ type Record struct {
 
 func (r Record) size() int { return len(r.Data) + len(r.PartitionKey) }
 
+// entry is one Kinesis record as it is sent: a user record, or an aggregate of several bound for one shard.
+type entry struct {
+	Record         // data and partition key as sent
+	hashKey string // ExplicitHashKey; "" lets Kinesis hash the partition key
+	shard   int    // the shard it is paced against
+	events  int64  // user records it carries
+}
+
+func eventsIn(entries []entry) int64 {
+	var n int64
+	for _, e := range entries {
+		n += e.events
+	}
+	return n
+}
+
 // Options tune a Writer; zero values take the defaults.
 type Options struct {
 	Stream      string        // stream name (required)
@@ -53,13 +71,25 @@ type Options struct {
 	BaseBackoff time.Duration // first retry delay, doubled per attempt with full jitter; default 100 ms
 	MaxBackoff  time.Duration // retry delay cap; default 2 s
 	QueueSize   int           // records buffered before Put blocks; default 2 x MaxBatchRecords
-	now         func() time.Time
+	// Aggregate packs the records bound for one shard into KPL aggregated records of up to AggregateBytes (data
+	// plus partition key; default DefaultAggregateBytes). A record too big to share one goes alone, unaggregated.
+	Aggregate      bool
+	AggregateBytes int
+	now            func() time.Time
 }
 
 // Defaults of the tunables that callers (the CLI's flags, the Lambda) show or reason about.
 const (
 	DefaultMaxInFlight = 4
 	DefaultLinger      = 50 * time.Millisecond
+	// DefaultAggregateBytes keeps an aggregate (about 190 of the lab's events) well under the pacer's burst of a
+	// tenth of a shard's second (about 100 KiB), so pacing stays smooth at 16 aggregates a second per shard, while
+	// the per-record overheads (request entry, PUT payload unit rounding) become negligible.
+	DefaultAggregateBytes = 64 << 10
+	// MinAggregateBytes and MaxAggregateBytes bound AggregateBytes: an aggregate with its partition key must fit
+	// the 1 MiB record limit.
+	MinAggregateBytes = 1 << 10
+	MaxAggregateBytes = MaxRecordBytes - MaxPartitionKeyLen
 )
 
 func (o *Options) defaults() {
@@ -78,16 +108,21 @@ func (o *Options) defaults() {
 	if o.QueueSize <= 0 {
 		o.QueueSize = 2 * MaxBatchRecords
 	}
+	if o.AggregateBytes <= 0 {
+		o.AggregateBytes = DefaultAggregateBytes
+	}
 	if o.now == nil {
 		o.now = time.Now
 	}
 }
 
-// Stats are the writer's counters; every record put ends up in Accepted or Failed.
+// Stats are the writer's counters. They count user records (events), whether or not they travel aggregated:
+// every record put ends up in Accepted or Failed.
 type Stats struct {
 	Put       int64 // records handed to Put
 	Accepted  int64 // records Kinesis acknowledged
-	Bytes     int64 // data bytes acknowledged
+	Bytes     int64 // Kinesis data bytes acknowledged (aggregates as sent)
+	Records   int64 // Kinesis records acknowledged: Accepted without aggregation, fewer with it
 	Failed    int64 // records given up on (non-retryable error, or the writer closed before they were accepted)
 	Retried   int64 // record re-sends, for any reason
 	Throttled int64 // record attempts refused for throughput (per-record or whole request)
@@ -106,7 +141,7 @@ type Writer struct {
 	shards *shardMap
 
 	in      chan Record
-	batches chan []Record
+	batches chan []entry
 	done    chan struct{} // closed when every goroutine has finished
 
 	sendCtx context.Context // canceled to abandon retries: Close's deadline or a fatal error
@@ -115,7 +150,7 @@ type Writer struct {
 	fatalOnce sync.Once
 	fatal     atomic.Pointer[error]
 
-	put, accepted, bytes, failed, retried, throttled, requests atomic.Int64
+	put, accepted, bytes, records, failed, retried, throttled, requests atomic.Int64
 }
 
 // New learns the stream's open shards (for pacing and to fail fast on a missing stream or missing rights) and
@@ -125,11 +160,14 @@ func New(ctx context.Context, api API, opts Options) (*Writer, error) {
 		return nil, errors.New("streamwriter: no stream name")
 	}
 	opts.defaults()
+	if opts.Aggregate && (opts.AggregateBytes < MinAggregateBytes || opts.AggregateBytes > MaxAggregateBytes) {
+		return nil, fmt.Errorf("aggregate size %d bytes: must be %d to %d", opts.AggregateBytes, MinAggregateBytes, MaxAggregateBytes)
+	}
 	w := &Writer{
 		api:     api,
 		opts:    opts,
 		in:      make(chan Record, opts.QueueSize),
-		batches: make(chan []Record),
+		batches: make(chan []entry),
 		done:    make(chan struct{}),
 	}
 	shards, err := listOpenShards(ctx, api, opts.Stream)
@@ -151,7 +189,7 @@ func New(ctx context.Context, api API, opts Options) (*Writer, error) {
 		})
 	}
 	go func() {
-		w.aggregate()
+		w.batch()
 		close(w.batches)
 		senders.Wait()
 		close(w.done)
@@ -205,7 +243,7 @@ func (w *Writer) Err() error {
 // Stats returns the current counters.
 func (w *Writer) Stats() Stats {
 	s := Stats{
-		Put: w.put.Load(), Accepted: w.accepted.Load(), Bytes: w.bytes.Load(), Failed: w.failed.Load(),
+		Put: w.put.Load(), Accepted: w.accepted.Load(), Bytes: w.bytes.Load(), Records: w.records.Load(), Failed: w.failed.Load(),
 		Retried: w.retried.Load(), Throttled: w.throttled.Load(), Requests: w.requests.Load(),
 	}
 	if w.pacer != nil {
@@ -221,32 +259,63 @@ func (w *Writer) setFatal(err error) {
 	})
 }
 
-// aggregate turns the record queue into batches: full ones at once, partial ones after the linger time.
-func (w *Writer) aggregate() {
-	var batch []Record
+// batch turns the record queue into batches of Kinesis records: full ones at once, partial ones after the linger
+// time. With aggregation, records first go into their shard's open aggregate, which is sealed into a Kinesis
+// record when the next one would not fit, and at the linger time.
+func (w *Writer) batch() {
+	var batch []entry
 	var size int
+	buffered := false // a partial batch or an open aggregate is waiting for the linger time
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
 	flush := func() {
 		if len(batch) == 0 {
 			return
 		}
-		linger.Stop()
 		if w.sendCtx.Err() != nil {
-			w.failed.Add(int64(len(batch)))
+			w.failed.Add(eventsIn(batch))
 		} else {
 			select {
 			case w.batches <- batch:
 			case <-w.sendCtx.Done():
-				w.failed.Add(int64(len(batch)))
+				w.failed.Add(eventsIn(batch))
 			}
 		}
 		batch, size = nil, 0
+	}
+	emit := func(e entry) {
+		if len(batch) == MaxBatchRecords || size+e.size() > MaxBatchBytes {
+			flush()
+		}
+		w.wait(w.pacer.reserve(e.shard, e.size()))
+		batch = append(batch, e)
+		size += e.size()
+	}
+	var aggs []kpl.Aggregate
+	if w.opts.Aggregate {
+		aggs = make([]kpl.Aggregate, len(w.shards.starts))
+	}
+	seal := func(shard int) {
+		a := &aggs[shard]
+		if a.Len() == 0 {
+			return
+		}
+		key := a.FirstKey()
+		// The explicit hash key is the first record's, as the KPL sets it: inside the shard's range, since every
+		// record of the aggregate hashes there.
+		emit(entry{Record: Record{Data: a.Encode(), PartitionKey: key}, hashKey: partitionHash(key).String(), shard: shard, events: int64(a.Len())})
+		a.Reset()
+	}
+	sealAll := func() {
+		for i := range aggs {
+			seal(i)
+		}
 	}
 	for {
 		select {
 		case r, ok := <-w.in:
 			if !ok {
+				sealAll()
 				flush()
 				return
 			}
@@ -254,17 +323,28 @@ func (w *Writer) aggregate() {
 				w.failed.Add(1) // abandoned: the writer failed or its close deadline passed
 				continue
 			}
-			if len(batch) == MaxBatchRecords || size+r.size() > MaxBatchBytes {
-				flush()
-			}
-			w.wait(w.pacer.reserve(w.shards.shardOf(r.PartitionKey), r.size()))
-			if len(batch) == 0 {
+			if !buffered {
 				linger.Reset(w.opts.Linger)
+				buffered = true
 			}
-			batch = append(batch, r)
-			size += r.size()
+			shard := w.shards.shardOf(r.PartitionKey)
+			if !w.opts.Aggregate {
+				emit(entry{Record: r, shard: shard, events: 1})
+				continue
+			}
+			a := &aggs[shard]
+			if a.Len() > 0 && a.SizeWith(r.PartitionKey, len(r.Data))+len(a.FirstKey()) > w.opts.AggregateBytes {
+				seal(shard)
+			}
+			if a.Len() == 0 && a.SizeWith(r.PartitionKey, len(r.Data))+len(r.PartitionKey) > w.opts.AggregateBytes {
+				emit(entry{Record: r, shard: shard, events: 1}) // too big to share an aggregate: it goes alone
+				continue
+			}
+			a.Add(r.PartitionKey, r.Data)
 		case <-linger.C:
+			sealAll()
 			flush()
+			buffered = false
 		}
 	}
 }
@@ -287,30 +367,33 @@ func (w *Writer) wait(d time.Duration) {
 
 // send delivers one batch, re-sending throttled and failed records with backoff until all are accepted or
 // further attempts are abandoned.
-func (w *Writer) send(batch []Record) {
+func (w *Writer) send(batch []entry) {
 	pending := batch
 attempts:
 	for attempt := 1; len(pending) > 0; attempt++ {
 		if attempt > 1 {
-			w.retried.Add(int64(len(pending)))
+			w.retried.Add(eventsIn(pending))
 			if !w.sleep(backoff(attempt-1, w.opts.BaseBackoff, w.opts.MaxBackoff)) {
 				break
 			}
-			for _, r := range pending {
+			for _, e := range pending {
 				// Re-sent records use shard capacity again, so they are paced like new ones.
-				w.wait(w.pacer.reserve(w.shards.shardOf(r.PartitionKey), r.size()))
+				w.wait(w.pacer.reserve(e.shard, e.size()))
 			}
 		}
 		entries := make([]types.PutRecordsRequestEntry, len(pending))
-		for i, r := range pending {
-			entries[i] = types.PutRecordsRequestEntry{Data: r.Data, PartitionKey: aws.String(r.PartitionKey)}
+		for i, e := range pending {
+			entries[i] = types.PutRecordsRequestEntry{Data: e.Data, PartitionKey: aws.String(e.PartitionKey)}
+			if e.hashKey != "" {
+				entries[i].ExplicitHashKey = aws.String(e.hashKey)
+			}
 		}
 		w.requests.Add(1)
 		out, err := w.api.PutRecords(w.sendCtx, &kinesis.PutRecordsInput{StreamName: aws.String(w.opts.Stream), Records: entries}, noSDKRetries)
 		if err != nil {
 			switch classify(err) {
 			case throttle:
-				w.throttled.Add(int64(len(pending)))
+				w.throttled.Add(eventsIn(pending))
 				continue
 			case retry:
 				continue
@@ -323,28 +406,30 @@ attempts:
 			// Without a result per record nothing is known to be accepted: send them all again.
 			continue
 		}
-		var again []Record
+		var again []entry
 		for i, res := range out.Records {
+			e := pending[i]
 			if res.ErrorCode == nil {
-				w.accepted.Add(1)
-				w.bytes.Add(int64(len(pending[i].Data)))
+				w.accepted.Add(e.events)
+				w.records.Add(1)
+				w.bytes.Add(int64(len(e.Data)))
 				continue
 			}
 			switch classifyCode(*res.ErrorCode) {
 			case throttle:
-				w.throttled.Add(1)
-				again = append(again, pending[i])
+				w.throttled.Add(e.events)
+				again = append(again, e)
 			case retry:
-				again = append(again, pending[i])
+				again = append(again, e)
 			default:
-				w.failed.Add(1)
+				w.failed.Add(e.events)
 				w.setFatal(fmt.Errorf("stream %s rejected a record: %s: %s", w.opts.Stream, *res.ErrorCode, aws.ToString(res.ErrorMessage)))
 			}
 		}
 		pending = again
 	}
 	// Whatever is still pending was abandoned (closed, or a fatal error).
-	w.failed.Add(int64(len(pending)))
+	w.failed.Add(eventsIn(pending))
 }
 
 // noSDKRetries leaves every retry decision to send: the SDK's retryer would re-send whole batches on its own

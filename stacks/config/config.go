@@ -65,6 +65,7 @@ type Config struct {
 	ProducerRate          int    // events per second the producer function sends
 	// ProducerReservedConcurrency reserves concurrency for the producer function; 0 reserves none.
 	ProducerReservedConcurrency int
+	ProducerAggregate           bool   // the producer function packs events into KPL aggregated records
 	Monitoring                  bool   // deploy alarms and the dashboard
 	AlarmEmail                  string // e-mail address alarms notify through an encrypted SNS topic; empty: no topic
 }
@@ -114,6 +115,7 @@ var Settings = []Setting{
 	boolean("retain", "true keeps bucket, stream and log groups on cdk destroy", func(c *Config) *bool { return &c.Retain }),
 	boolean("producer", "deploy the producer Lambda function and its one-minute schedule", func(c *Config) *bool { return &c.Producer }),
 	integer("producerRate", "events per second the producer function sends", func(c *Config) *int { return &c.ProducerRate }),
+	boolean("producerAggregate", "the producer function packs events into KPL aggregated records (Firehose de-aggregates them)", func(c *Config) *bool { return &c.ProducerAggregate }),
 	integer("producerReservedConcurrency", "reserved concurrency of the producer function: 0 (none) or 1; needs account room", func(c *Config) *int { return &c.ProducerReservedConcurrency }),
 	boolean("monitoring", "deploy CloudWatch alarms and the pipeline dashboard", func(c *Config) *bool { return &c.Monitoring }),
 	str("alarmEmail", "e-mail address every alarm notifies through an encrypted SNS topic", func(c *Config) *string { return &c.AlarmEmail }),
@@ -219,8 +221,13 @@ func (c Config) Validate() error {
 		inRange("producerRate", c.ProducerRate, 1, kinesislimits.ShardRecordsPerSecond*max(c.ShardCount, 1))
 		// One invocation per schedule period never needs more than one; the timeout already prevents overlaps.
 		inRange("producerReservedConcurrency", c.ProducerReservedConcurrency, 0, MaxProducerReservedConcurrency)
-	} else if c.ProducerReservedConcurrency != 0 {
-		bad("producerReservedConcurrency", c.ProducerReservedConcurrency, "needs producer=true: there is no function to reserve for")
+	} else {
+		if c.ProducerReservedConcurrency != 0 {
+			bad("producerReservedConcurrency", c.ProducerReservedConcurrency, "needs producer=true: there is no function to reserve for")
+		}
+		if c.ProducerAggregate {
+			bad("producerAggregate", c.ProducerAggregate, "needs producer=true: there is no function to aggregate in")
+		}
 	}
 	if c.AlarmEmail != "" && (len(c.AlarmEmail) > 254 || !emailRe.MatchString(c.AlarmEmail)) {
 		bad("alarmEmail", c.AlarmEmail, "must be an e-mail address such as ops@example.com")

@@ -101,6 +101,7 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"producer rate over the shard", "producerRate", "1001", "from 1 to 1000"},
 		{"producer rate fraction", "producerRate", "2.5", "whole number"},
 		{"reserved concurrency above one", "producerReservedConcurrency", "2", "from 0 to 1"},
+		{"aggregate not bool", "producerAggregate", "1", "true or false"},
 		{"reserved concurrency negative", "producerReservedConcurrency", "-1", "from 0 to 1"},
 		{"monitoring not bool", "monitoring", "off", "true or false"},
 		{"alarm email without at", "alarmEmail", "ops.example.com", "e-mail address"},

@@ -12,6 +12,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
@@ -19,9 +20,21 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 
+// TestProducerToS3EveryEventExactlyOnce runs the path with plain records, and with KPL aggregated records on two
+// shards, which the Firehose stand-in de-aggregates as Firehose does: verify must not see a difference.
 func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		shards    int
+		aggregate bool
+	}{{"plain", 1, false}, {"aggregated", 2, true}} {
+		t.Run(tc.name, func(t *testing.T) { deliverAndVerify(t, tc.shards, tc.aggregate) })
+	}
+}
+
+func deliverAndVerify(t *testing.T, shards int, aggregate bool) {
 	emu := kinesisemu.Require(t)
-	stream := emu.NewStream(t, 1)
+	stream := emu.NewStream(t, shards)
 	s3srv := s3fake.Start(t)
 	s3srv.CreateBucket(t, "lab-bucket")
 	const n = 3000
@@ -41,9 +54,18 @@ func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 	defer cancel()
 	sum, err := send.Run(ctx, emu.Client(), send.Options{
 		Stream: stream, Rate: 0, Count: n, PartitionKey: send.KeyTenant, Generator: telemetry.Options{RunID: "e2e"},
+		Writer: streamwriter.Options{Aggregate: aggregate},
 	})
 	if err != nil || sum.Accepted != n {
 		t.Fatalf("send: %v (%s)", err, sum)
+	}
+	// Plain records trickle in over several reads and so several objects; aggregates arrive in a few reads.
+	minObjects := 2
+	if aggregate {
+		minObjects = 1
+	}
+	if records := len(emu.ReadAll(t, stream)); aggregate && (records >= n/20 || int64(records) != sum.Records) || !aggregate && records != n {
+		t.Fatalf("the stream holds %d Kinesis records for %d events (writer says %d)", records, n, sum.Records)
 	}
 
 	// Wait until verify sees every event (delivery lags by up to a buffer interval), then stop the stand-in.
@@ -67,7 +89,7 @@ func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%s", report.Text())
-	if !report.OK || report.Distinct != n || report.Events != n || report.Duplicates != 0 || report.Invalid != 0 || report.Objects < 2 {
+	if !report.OK || report.Distinct != n || report.Events != n || report.Duplicates != 0 || report.Invalid != 0 || report.Objects < minObjects {
 		t.Fatalf("verify after delivery:\n%s", report.Text())
 	}
 }

@@ -1,6 +1,8 @@
 // Package firehose is a TEST-ONLY STAND-IN for Amazon Data Firehose, which has no emulator: it reads a Kinesis
-// stream and writes GZIP batches to S3 under Firehose's key layout, flushing on a size or age threshold like
-// Firehose's buffering hints. It exists so the end-to-end test can run producer -> Kinesis -> S3 -> verify on one
+// stream, de-aggregates KPL aggregated records as Firehose does with a Kinesis source ("Firehose de-aggregates the
+// records before it delivers them to the destination", Kinesis Data Streams developer guide, "Use the KPL with
+// Amazon Data Firehose"), and writes GZIP batches to S3 under Firehose's key layout, flushing on a size or age
+// threshold like Firehose's buffering hints. It exists so the end-to-end test can run producer -> Kinesis -> S3 -> verify on one
 // machine. It never ships: nothing outside test/ and tests imports it.
 package firehose
 
@@ -17,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
 )
 
 // ObjectKey is where Firehose puts a batch: prefix + YYYY/MM/DD/HH/ + <stream>-<version>-<timestamp>-<uuid>.gz.
@@ -84,11 +88,17 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 			}
 			iterators[id] = res.NextShardIterator
 			for _, r := range res.Records {
+				users, err := kplread.Records(r.Data, aws.ToString(r.PartitionKey))
+				if err != nil {
+					return fmt.Errorf("de-aggregate record %s: %w", aws.ToString(r.SequenceNumber), err)
+				}
 				if batch.Len() == 0 {
 					oldest = time.Now()
 				}
 				// Firehose concatenates record data as it is; the producer's records end in a newline.
-				batch.Write(r.Data)
+				for _, u := range users {
+					batch.Write(u.Data)
+				}
 				got++
 				if batch.Len() >= o.BufferBytes {
 					if err := flush(ctx); err != nil {
