@@ -50,6 +50,19 @@ func newPacer(shards int, recordsPerSecond, bytesPerSecond float64, now func() t
 	return p
 }
 
+// refund gives back the budget of a record the shard throttled: it used none of the shard's capacity, and its
+// re-send reserves again. Without the refund a throttled stream would be paced below its limits.
+func (p *pacer) refund(shard, size int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := &p.shards[shard]
+	s.records.tokens = min(s.records.burst, s.records.tokens+1)
+	s.bytes.tokens = min(s.bytes.burst, s.bytes.tokens+float64(size))
+}
+
 // reserve takes one record of size bytes from shard's budget and returns how long the caller should wait before
 // sending it. A nil pacer never waits.
 func (p *pacer) reserve(shard, size int) time.Duration {
