@@ -50,6 +50,7 @@ test: $(NPM_STAMP) ## everything CI checks: formatting, tidy modules, vet, workf
 	go tool actionlint
 	go test ./...
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
+	go test ./producer/kpl -run '^$$' -fuzz '^FuzzSizeAccounting$$' -fuzztime 5s
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
 	  echo "cdk synth (CLI, cdk.json app command) -> $$out"; \
 	  $(CDK) synth --no-notices --quiet -o "$$out"; \

@@ -16,6 +16,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
 )
 
 // Faults are the probabilities (0..1) of each injected failure, applied to PutRecords requests only.
@@ -32,6 +34,7 @@ type Faults struct {
 type Counts struct {
 	Requests, ThrottledRecords, ServerErrors, DroppedBefore, DroppedAfter int
 	AmbiguousRecords                                                      int // records forwarded in DropAfter requests
+	AmbiguousEvents                                                       int // user records in them (aggregates unpacked)
 }
 
 // Proxy is a running fault proxy.
@@ -146,7 +149,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if p.chance(p.faults.DropAfter) {
-			p.count(func(c *Counts) { c.DroppedAfter++; c.AmbiguousRecords += len(forward) })
+			events := userRecords(forward)
+			p.count(func(c *Counts) { c.DroppedAfter++; c.AmbiguousRecords += len(forward); c.AmbiguousEvents += events })
 			drop(w)
 			return
 		}
@@ -170,6 +174,28 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	data, _ := json.Marshal(out)
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Write(data)
+}
+
+// userRecords counts the user records in PutRecords entries, de-aggregating KPL aggregates.
+func userRecords(entries []json.RawMessage) int {
+	n := 0
+	for _, raw := range entries {
+		var e struct {
+			Data         []byte
+			PartitionKey string
+		}
+		if json.Unmarshal(raw, &e) != nil {
+			n++
+			continue
+		}
+		users, err := kplread.Records(e.Data, e.PartitionKey)
+		if err != nil {
+			n++
+			continue
+		}
+		n += len(users)
+	}
+	return n
 }
 
 // relay passes a request through unchanged.

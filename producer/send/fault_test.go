@@ -9,14 +9,22 @@ import (
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/faultproxy"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // TestSendSurvivesInjectedFaults sends through a proxy that throttles records, answers 500/503 and drops
 // connections, then reads the stream back: no event may be missing, and duplicates may only come from the
-// records of requests whose answer was dropped after the stream had stored them.
+// records of requests whose answer was dropped after the stream had stored them. It runs with plain and with
+// aggregated records, where a throttled or dropped record carries many events.
 func TestSendSurvivesInjectedFaults(t *testing.T) {
+	for _, aggregate := range []bool{false, true} {
+		t.Run(fmt.Sprintf("aggregate=%v", aggregate), func(t *testing.T) { sendThroughFaults(t, aggregate) })
+	}
+}
+
+func sendThroughFaults(t *testing.T, aggregate bool) {
 	emu := kinesisemu.Require(t)
 	stream := emu.NewStream(t, 1)
 	proxy := faultproxy.Start(faultproxy.Faults{
@@ -25,13 +33,19 @@ func TestSendSurvivesInjectedFaults(t *testing.T) {
 	})
 	defer proxy.Close()
 
-	const n = 2500
+	// Aggregates carry several events per record, so the aggregated run needs more events for as many requests.
+	n := int64(2500)
+	if aggregate {
+		n = 8000
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	sum, err := Run(ctx, kinesisemu.ClientAt(proxy.URL), Options{
 		Stream: stream, Count: n, PartitionKey: KeyTenant, Generator: telemetry.Options{RunID: "fault"},
 		// Small batches mean many requests, so every kind of fault happens many times.
-		Writer: streamwriter.Options{BaseBackoff: 5 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, Linger: 2 * time.Millisecond},
+		// With aggregation, small aggregates (the minimum size) likewise.
+		Writer: streamwriter.Options{BaseBackoff: 5 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, Linger: 2 * time.Millisecond,
+			Aggregate: aggregate, AggregateBytes: streamwriter.MinAggregateBytes},
 	})
 	c := proxy.Counts()
 	t.Logf("%s; injected %+v", sum, c)
@@ -41,20 +55,26 @@ func TestSendSurvivesInjectedFaults(t *testing.T) {
 	if c.ThrottledRecords == 0 || c.ServerErrors == 0 || c.DroppedBefore == 0 || c.DroppedAfter == 0 {
 		t.Fatalf("not every fault was exercised: %+v", c)
 	}
-	if sum.Accepted != n || sum.Throttled < int64(c.ThrottledRecords) {
+	if sum.Accepted != n || sum.Throttled < int64(c.ThrottledRecords) || aggregate && sum.Records >= n/2 {
 		t.Fatalf("summary %s vs injected %+v", sum, c)
 	}
 
 	counts := map[string]int{}
 	for _, r := range emu.ReadAll(t, stream) {
-		var e telemetry.Event
-		if err := json.Unmarshal(r.Data, &e); err != nil {
-			t.Fatalf("record %q: %v", r.Data, err)
+		users, err := kplread.Records(r.Data, *r.PartitionKey)
+		if err != nil {
+			t.Fatal(err)
 		}
-		counts[e.Metadata.EventID]++
+		for _, u := range users {
+			var e telemetry.Event
+			if err := json.Unmarshal(u.Data, &e); err != nil {
+				t.Fatalf("record %q: %v", u.Data, err)
+			}
+			counts[e.Metadata.EventID]++
+		}
 	}
 	duplicates := 0
-	for i := 1; i <= n; i++ {
+	for i := int64(1); i <= n; i++ {
 		id := fmt.Sprintf("fault-%d", i)
 		switch k := counts[id]; {
 		case k == 0:
@@ -63,8 +83,8 @@ func TestSendSurvivesInjectedFaults(t *testing.T) {
 			duplicates += k - 1
 		}
 	}
-	t.Logf("duplicates %d, ambiguous records %d", duplicates, c.AmbiguousRecords)
-	if duplicates > c.AmbiguousRecords {
-		t.Errorf("%d duplicates, but only %d records were in ambiguous (dropped-after-forwarding) requests", duplicates, c.AmbiguousRecords)
+	t.Logf("duplicates %d, events in ambiguous records %d", duplicates, c.AmbiguousEvents)
+	if duplicates > c.AmbiguousEvents {
+		t.Errorf("%d duplicates, but only %d events were in ambiguous (dropped-after-forwarding) requests", duplicates, c.AmbiguousEvents)
 	}
 }
