@@ -27,6 +27,7 @@ type Pipeline struct {
 	Config         config.Config
 	Producer       *ProducerFunction // nil with -c producer=false
 	Monitoring     *Monitoring       // nil with -c monitoring=false
+	Query          *Query            // nil with -c query=false
 }
 
 // deliveryLogStreamID is the construct id of the log stream the Firehose L2 adds to the log group for S3 errors.
@@ -74,7 +75,14 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		RemovalPolicy: removal,
 	})
 
-	p.Bucket = newDataBucket(stack, cfg, removal)
+	var accessLogs awss3.Bucket
+	p.Bucket, accessLogs = newBuckets(stack, cfg, removal)
+	layout, err := cfg.Layout()
+	if err != nil {
+		// Validate admits an unprojectable prefix only without the query side and per-tenant folders, where
+		// Firehose takes the prefix as it is.
+		layout = config.Layout{FirehosePrefix: cfg.Prefix}
+	}
 
 	p.DeliveryLogs = awslogs.NewLogGroup(stack, jsii.String("DeliveryLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(config.DeliveryLogGroupName(cfg)),
@@ -95,7 +103,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		DeliveryStreamName: jsii.String(cfg.ResourceName(cfg.DeliveryStreamName)),
 		Source:             awskinesisfirehose.NewKinesisStreamSource(p.Stream),
 		Destination: awskinesisfirehose.NewS3Bucket(p.Bucket, &awskinesisfirehose.S3BucketProps{
-			DataOutputPrefix:  jsii.String(cfg.Prefix),
+			DataOutputPrefix:  jsii.String(layout.FirehosePrefix),
 			ErrorOutputPrefix: jsii.String(cfg.ErrorPrefix),
 			BufferingSize:     awscdk.Size_Mebibytes(jsii.Number(float64(cfg.BufferSizeMiB))),
 			BufferingInterval: awscdk.Duration_Seconds(jsii.Number(float64(cfg.BufferIntervalSeconds))),
@@ -103,7 +111,9 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 			LoggingConfig:     awskinesisfirehose.NewEnableLogging(p.DeliveryLogs),
 			// The L2 would grant s3:DeleteObject* and wildcard actions on the whole bucket; an immutable view of
 			// the role swallows that grant so the explicit, prefix-scoped policy below is all the role has.
-			Role: deliveryRole.WithoutPolicyUpdates(nil),
+			Role:                deliveryRole.WithoutPolicyUpdates(nil),
+			DynamicPartitioning: dynamicPartitioning(layout),
+			Processors:          tenantExtraction(layout),
 		}),
 	})
 	logStream, ok := p.DeliveryLogs.Node().TryFindChild(jsii.String(deliveryLogStreamID)).(awslogs.LogStream)
@@ -125,30 +135,45 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	if cfg.Monitoring {
 		p.Monitoring = addMonitoring(p)
 	}
+	if cfg.Query {
+		p.Query = addQuery(p, layout, accessLogs, removal)
+	}
 	ownAutoDeleteLogs(stack, cfg, removal)
 	return p
 }
 
-// newDataBucket creates the data-lake bucket (with its access-log bucket) or imports the one named by bucketName.
-func newDataBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) awss3.IBucket {
+// dynamicPartitioning turns on Firehose's dynamic partitioning for per-tenant folders. It cannot be enabled on an
+// existing delivery stream, so switching partitioning replaces the stream (the pull-request diff flags it).
+// https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html
+func dynamicPartitioning(l config.Layout) *awskinesisfirehose.DynamicPartitioningProps {
+	if !l.Tenant {
+		return nil
+	}
+	return &awskinesisfirehose.DynamicPartitioningProps{Enabled: jsii.Bool(true)}
+}
+
+// tenantExtraction is the inline JQ parsing that gives each record its tenant folder.
+func tenantExtraction(l config.Layout) *[]awskinesisfirehose.IDataProcessor {
+	if !l.Tenant {
+		return nil
+	}
+	return &[]awskinesisfirehose.IDataProcessor{
+		awskinesisfirehose.MetadataExtractionProcessor_Jq16(&map[string]*string{config.TenantColumn: jsii.String(config.TenantQuery)}),
+	}
+}
+
+// newBuckets creates the data-lake bucket or imports the one named by bucketName, and the access-log bucket of
+// every bucket the stack creates (nil when it creates none).
+func newBuckets(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) (data awss3.IBucket, accessLogs awss3.Bucket) {
+	autoDelete := jsii.Bool(!cfg.Retain)
+	if cfg.BucketName == "" || cfg.Query {
+		accessLogs = newAccessLogsBucket(stack, cfg, removal)
+	}
 	if cfg.BucketName != "" {
 		// An imported bucket is referenced only: the stack adds no policy to it and never deletes or changes it.
-		return awss3.Bucket_FromBucketName(stack, jsii.String("DataBucket"), jsii.String(cfg.BucketName))
+		return awss3.Bucket_FromBucketName(stack, jsii.String("DataBucket"), jsii.String(cfg.BucketName)), accessLogs
 	}
-	autoDelete := jsii.Bool(!cfg.Retain)
-	accessLogs := awss3.NewBucket(stack, jsii.String("AccessLogsBucket"), &awss3.BucketProps{
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:        jsii.Bool(true),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:         jsii.String("expire-access-logs"),
-			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
-		}},
-		RemovalPolicy:     removal,
-		AutoDeleteObjects: autoDelete,
-	})
-	data := awss3.NewBucket(stack, jsii.String("DataBucket"), &awss3.BucketProps{
+	bucket := awss3.NewBucket(stack, jsii.String("DataBucket"), &awss3.BucketProps{
 		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:             awss3.BucketEncryption_S3_MANAGED,
 		EnforceSSL:             jsii.Bool(true),
@@ -158,12 +183,28 @@ func newDataBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.Removal
 		RemovalPolicy:          removal,
 		AutoDeleteObjects:      autoDelete,
 	})
+	bucket.Policy().ApplyRemovalPolicy(removal)
+	return bucket, accessLogs
+}
+
+// newAccessLogsBucket holds the server access logs of the stack's buckets.
+func newAccessLogsBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) awss3.Bucket {
+	b := awss3.NewBucket(stack, jsii.String("AccessLogsBucket"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:         jsii.String("expire-access-logs"),
+			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
+		}},
+		RemovalPolicy:     removal,
+		AutoDeleteObjects: jsii.Bool(!cfg.Retain),
+	})
 	// The bucket L2 leaves its policy at the default (Delete): a retained bucket would lose its TLS-only deny and
-	// the log-delivery grant on destroy. The policies follow their buckets.
-	for _, b := range []awss3.Bucket{accessLogs, data} {
-		b.Policy().ApplyRemovalPolicy(removal)
-	}
-	return data
+	// the log-delivery grant on destroy. Every bucket's policy follows its bucket.
+	b.Policy().ApplyRemovalPolicy(removal)
+	return b
 }
 
 // deliveryPolicy grants exactly what Firehose documents for an S3 destination, limited to the two prefixes.

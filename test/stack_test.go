@@ -56,9 +56,9 @@ func TestDataBucketIsPrivateEncryptedAndRemovable(t *testing.T) {
 			t.Errorf("bucket %s has no aws:SecureTransport deny (enforceSSL)", id)
 		}
 	}
-	// Auto-delete empties both buckets so cdk destroy can remove them.
-	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 2 {
-		t.Errorf("want auto-delete on both buckets, got %d", n)
+	// Auto-delete empties every bucket (data, access logs, query results) so cdk destroy can remove them.
+	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 3 {
+		t.Errorf("want auto-delete on the three buckets, got %d", n)
 	}
 }
 
@@ -187,8 +187,8 @@ func TestRetainKeepsDataOnDestroy(t *testing.T) {
 	}
 	// A retained bucket keeps its policy: the TLS-only deny and the log-delivery grant.
 	policies := s.resources("AWS::S3::BucketPolicy")
-	if len(policies) != 2 {
-		t.Fatalf("want a policy on each of the two buckets, got %d", len(policies))
+	if len(policies) != 3 {
+		t.Fatalf("want a policy on each of the three buckets, got %d", len(policies))
 	}
 	for id, r := range policies {
 		if r["DeletionPolicy"] != "Retain" || r["UpdateReplacePolicy"] != "Retain" {
@@ -198,10 +198,25 @@ func TestRetainKeepsDataOnDestroy(t *testing.T) {
 }
 
 func TestExistingBucketIsNeverTouched(t *testing.T) {
-	s := synth(t, map[string]string{"bucketName": "my-existing-lab-bucket"})
+	// Without the query side the stack creates no bucket at all; with it, only its own results and access-log
+	// buckets. Nothing of the stack's names, policies or empties the imported bucket.
+	bare := synth(t, map[string]string{"bucketName": "my-existing-lab-bucket", "query": "false"})
 	for _, typ := range []string{"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "Custom::S3AutoDeleteObjects"} {
-		if n := len(s.resources(typ)); n != 0 {
-			t.Errorf("importing a bucket must create no %s, found %d", typ, n)
+		if n := len(bare.resources(typ)); n != 0 {
+			t.Errorf("importing a bucket (query=false) must create no %s, found %d", typ, n)
+		}
+	}
+	s := synth(t, map[string]string{"bucketName": "my-existing-lab-bucket"})
+	for id := range s.resources("AWS::S3::Bucket") {
+		if !strings.HasPrefix(id, "AccessLogsBucket") && !strings.HasPrefix(id, "QueryResultsBucket") {
+			t.Errorf("importing a bucket must create no data bucket, found %s", id)
+		}
+	}
+	for _, typ := range []string{"AWS::S3::BucketPolicy", "Custom::S3AutoDeleteObjects"} {
+		for id, r := range s.resources(typ) {
+			if strings.Contains(jsonOf(props(r)), "my-existing-lab-bucket") {
+				t.Errorf("%s %s touches the imported bucket", typ, id)
+			}
 		}
 	}
 	pol := jsonOf(statements(s.policyOf(t, "DeliveryRolePolicy")))
@@ -234,7 +249,7 @@ func TestOverridesReachTheTemplate(t *testing.T) {
 	s := synth(t, map[string]string{
 		"shardCount": "2", "retentionHours": "48", "bufferSizeMiB": "5", "bufferIntervalSeconds": "300",
 		"compression": "Snappy", "logRetentionDays": "30", "prefix": "raw/", "errorPrefix": "failed/",
-		"streamName": "metrics", "deliveryStreamName": "metrics_to_s3",
+		"streamName": "metrics", "deliveryStreamName": "metrics_to_s3", "query": "false",
 	})
 	s.has(t, "AWS::Kinesis::Stream", map[string]any{"Name": "metrics", "ShardCount": 2, "RetentionPeriodHours": 48})
 	s.has(t, "AWS::KinesisFirehose::DeliveryStream", map[string]any{
@@ -398,13 +413,15 @@ var variants = map[string]map[string]string{
 	"existing-bucket": {"bucketName": "my-existing-lab-bucket", "namePrefix": "alice"},
 	"no-producer":     {"producer": "false"},
 	"alarm-email":     {"alarmEmail": "ops@example.com"},
+	// Dynamic partitioning into per-tenant folders, with Firehose's smallest buffer for it.
+	"tenant-partitioning": {"partitioning": "tenant", "bufferSizeMiB": "64"},
 }
 
 // dataBucketID returns the logical id of the data bucket (the one that writes access logs).
 func (s *synthesized) dataBucketID(t testing.TB) string {
 	t.Helper()
-	for id, r := range s.resources("AWS::S3::Bucket") {
-		if props(r)["LoggingConfiguration"] != nil || strings.HasPrefix(id, "DataBucket") {
+	for id := range s.resources("AWS::S3::Bucket") {
+		if strings.HasPrefix(id, "DataBucket") {
 			return id
 		}
 	}

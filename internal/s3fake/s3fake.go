@@ -92,3 +92,20 @@ func (s *Server) Put(t testing.TB, bucket, key string, body []byte, contentEncod
 		t.Fatalf("put %s: %v", key, err)
 	}
 }
+
+// Keys lists every object key in a bucket.
+func (s *Server) Keys(t testing.TB, bucket string) []string {
+	t.Helper()
+	var keys []string
+	p := s3.NewListObjectsV2Paginator(s.Client(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("list %s: %v", bucket, err)
+		}
+		for _, o := range page.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+	}
+	return keys
+}

@@ -302,3 +302,73 @@ func TestCheckRejectsEachKindOfBadEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsMatchTheEncodedEvent compares the query table's columns with the JSON the producer really writes:
+// every field has a column of a matching type, and every column a field.
+func TestColumnsMatchTheEncodedEvent(t *testing.T) {
+	g, _ := NewGenerator(Options{RunID: "schema"})
+	var e Event
+	g.Next(&e)
+	var doc map[string]any
+	if err := json.Unmarshal(AppendNDJSON(nil, &e), &doc); err != nil {
+		t.Fatal(err)
+	}
+	cols := Columns()
+	if len(cols) != len(doc) {
+		t.Fatalf("%d columns for %d JSON fields: %v", len(cols), len(doc), cols)
+	}
+	var check func(path, typ string, v any)
+	check = func(path, typ string, v any) {
+		switch x := v.(type) {
+		case string:
+			if typ != "string" {
+				t.Errorf("%s is a JSON string, column type %s", path, typ)
+			}
+		case float64:
+			if typ != "int" && typ != "bigint" && typ != "double" {
+				t.Errorf("%s is a JSON number, column type %s", path, typ)
+			}
+		case map[string]any:
+			inner, ok := strings.CutPrefix(typ, "struct<")
+			if !ok {
+				t.Errorf("%s is a JSON object, column type %s", path, typ)
+				return
+			}
+			fields := splitStruct(strings.TrimSuffix(inner, ">"))
+			if len(fields) != len(x) {
+				t.Errorf("%s: struct %s has %d fields, JSON %d", path, typ, len(fields), len(x))
+			}
+			for name, ft := range fields {
+				fv, ok := x[name]
+				if !ok {
+					t.Errorf("%s.%s: a column field no event has", path, name)
+					continue
+				}
+				check(path+"."+name, ft, fv)
+			}
+		default:
+			t.Errorf("%s: unexpected JSON %T", path, v)
+		}
+	}
+	for _, c := range cols {
+		v, ok := doc[c.Name]
+		if !ok {
+			t.Errorf("column %s: no such field in the event", c.Name)
+			continue
+		}
+		check(c.Name, c.Type, v)
+	}
+	if got := cols[5]; got != (Column{"timestamp", "bigint"}) {
+		t.Errorf("timestamp column = %+v", got)
+	}
+}
+
+// splitStruct parses the fields of a flat struct<...> type.
+func splitStruct(s string) map[string]string {
+	out := map[string]string{}
+	for _, part := range strings.Split(s, ",") {
+		name, typ, _ := strings.Cut(part, ":")
+		out[name] = typ
+	}
+	return out
+}

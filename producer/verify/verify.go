@@ -66,6 +66,7 @@ type Report struct {
 	Distinct        int            `json:"distinct_events"`
 	Duplicates      int            `json:"duplicates"`
 	Invalid         int            `json:"invalid"`
+	WrongTenant     int            `json:"wrong_tenant_folder"` // events in another tenant's tenant_id=... folder (also invalid)
 	Problems        []Problem      `json:"problems"`
 	Tenants         map[string]int `json:"events_per_tenant"`
 	Metrics         map[string]int `json:"events_per_metric"`
@@ -191,7 +192,14 @@ func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 	defer out.Body.Close()
 	counted := &countingReader{r: out.Body}
 	modified := aws.ToTime(obj.LastModified)
-	Decode(counted, func(e *telemetry.Event, _ Position) {
+	folder := tenantFolder(key)
+	Decode(counted, func(e *telemetry.Event, pos Position) {
+		if folder != "" && e.Tenant.ID != folder {
+			c.problem(Problem{Key: key, Position: pos, Reason: fmt.Sprintf("event of tenant %s in the folder of tenant %s", e.Tenant.ID, folder)})
+			c.mu.Lock()
+			c.r.WrongTenant++
+			c.mu.Unlock()
+		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.r.Events++
@@ -212,6 +220,16 @@ func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 	}
 }
 
+// tenantFolder is the tenant of a per-tenant layout's object (a tenant_id=<id>/ folder in its key), or "".
+func tenantFolder(key string) string {
+	for _, segment := range strings.Split(key, "/") {
+		if id, ok := strings.CutPrefix(segment, config.TenantColumn+"="); ok {
+			return id
+		}
+	}
+	return ""
+}
+
 func (c *collector) report() *Report {
 	r := c.r
 	r.Distinct = len(c.ids)
@@ -229,6 +247,8 @@ func (c *collector) report() *Report {
 	switch {
 	case r.Objects == 0:
 		r.Reason = fmt.Sprintf("no objects under s3://%s/%s", r.Bucket, r.Prefix)
+	case r.WrongTenant > 0:
+		r.Reason = fmt.Sprintf("%d events in another tenant's %s=... folder", r.WrongTenant, config.TenantColumn)
 	case r.Invalid > 0:
 		r.Reason = fmt.Sprintf("%d invalid events or unreadable objects", r.Invalid)
 	case r.Expect > 0 && r.Distinct < r.Expect:

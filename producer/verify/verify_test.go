@@ -213,3 +213,36 @@ func TestAccessDeniedIsOneSentence(t *testing.T) {
 		t.Errorf("got %q", err)
 	}
 }
+
+// TestTenantFoldersMatchTheirEvents lays out per-tenant objects (dynamic partitioning's tenant_id=<id>/ folders):
+// events in their own tenant's folder pass, an event in another tenant's folder fails the verdict.
+func TestTenantFoldersMatchTheirEvents(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "tenants"})
+	byTenant := map[string][]byte{}
+	var e telemetry.Event
+	for range 200 {
+		g.Next(&e)
+		byTenant[e.Tenant.ID] = telemetry.AppendNDJSON(byTenant[e.Tenant.ID], &e)
+	}
+	at := time.Now().UTC()
+	for tenant, data := range byTenant {
+		prefix := "stream/tenant_id=" + tenant + "/!{timestamp:yyyy/MM/dd/HH}/"
+		srv.Put(t, "lab", firehose.ObjectKey(prefix, "tenant_metrics_firehose", 1, at, tenant), gz(data), "")
+	}
+	if r := run(t, srv, Options{Bucket: "lab", Expect: 200}); !r.OK || r.WrongTenant != 0 {
+		t.Fatalf("correct folders: %s", r.Text())
+	}
+	// One event of tenant-id-2 delivered into tenant-id-1's folder.
+	g.Next(&e)
+	for e.Tenant.ID != "tenant-id-2" {
+		g.Next(&e)
+	}
+	srv.Put(t, "lab", "stream/tenant_id=tenant-id-1/2026/11/29/01/misplaced.gz", gz(telemetry.AppendNDJSON(nil, &e)), "")
+	r := run(t, srv, Options{Bucket: "lab"})
+	if r.OK || r.WrongTenant != 1 || !strings.Contains(r.Reason, "1 events in another tenant's tenant_id=... folder") ||
+		!strings.Contains(r.Text(), "event of tenant tenant-id-2 in the folder of tenant tenant-id-1") {
+		t.Fatalf("misplaced event: %s", r.Text())
+	}
+}

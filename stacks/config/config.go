@@ -31,6 +31,17 @@ const (
 	MaxBufferIntervalSeconds = 900
 	// MaxNamePrefixLen keeps prefixed names inside every service's length limit with room to spare.
 	MaxNamePrefixLen = 20
+	// MinQueryScanCutoffMiB and MaxQueryScanCutoffMiB bound the workgroup's per-query scan limit: Athena's minimum
+	// is 10 MB; the maximum is a typo guard (1 TiB scanned costs about $5).
+	// https://docs.aws.amazon.com/athena/latest/APIReference/API_WorkGroupConfiguration.html
+	MinQueryScanCutoffMiB = 10
+	MaxQueryScanCutoffMiB = 1 << 20
+	// MinDynamicPartitioningBufferMiB is Firehose's smallest buffer size with dynamic partitioning.
+	// https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html
+	MinDynamicPartitioningBufferMiB = 64
+	// MinDynamicPartitioningIntervalSeconds: zero buffering is not available with dynamic partitioning, whose
+	// interval stays in Firehose's classic 60 to 900 s range. https://docs.aws.amazon.com/firehose/latest/dev/buffering.html
+	MinDynamicPartitioningIntervalSeconds = 60
 	// MaxProducerReservedConcurrency is the most the producer can use: one invocation per schedule period.
 	MaxProducerReservedConcurrency = 1
 	// StackBaseName is the CloudFormation stack name before any namePrefix.
@@ -68,6 +79,9 @@ type Config struct {
 	ProducerAggregate           bool   // the producer function packs events into KPL aggregated records
 	Monitoring                  bool   // deploy alarms and the dashboard
 	AlarmEmail                  string // e-mail address alarms notify through an encrypted SNS topic; empty: no topic
+	Query                       bool   // declare the Glue table, Athena workgroup and saved queries
+	QueryScanCutoffMiB          int    // the workgroup's per-query scanned-data limit
+	Partitioning                string // PartitioningTime or PartitioningTenant
 }
 
 // Default returns the settings of the console lab.
@@ -86,8 +100,11 @@ func Default() Config {
 		Producer:              true,
 		// 10 events/s is 1 % of one shard's limit; Firehose bills each ~300-byte record as 5 KB, so a day costs
 		// about $0.13 of Firehose ingestion plus the function's ~$0.10 (see README, Cost).
-		ProducerRate: 10,
-		Monitoring:   true,
+		ProducerRate:       10,
+		Monitoring:         true,
+		Query:              true,
+		QueryScanCutoffMiB: 1024,
+		Partitioning:       PartitioningTime,
 	}
 }
 
@@ -119,6 +136,9 @@ var Settings = []Setting{
 	integer("producerReservedConcurrency", "reserved concurrency of the producer function: 0 (none) or 1; needs account room", func(c *Config) *int { return &c.ProducerReservedConcurrency }),
 	boolean("monitoring", "deploy CloudWatch alarms and the pipeline dashboard", func(c *Config) *bool { return &c.Monitoring }),
 	str("alarmEmail", "e-mail address every alarm notifies through an encrypted SNS topic", func(c *Config) *string { return &c.AlarmEmail }),
+	boolean("query", "declare the Glue table, Athena workgroup and saved queries over the delivered data", func(c *Config) *bool { return &c.Query }),
+	integer("queryScanCutoffMiB", "the Athena workgroup's per-query scanned-data limit in MiB", func(c *Config) *int { return &c.QueryScanCutoffMiB }),
+	str("partitioning", "key layout: time (Firehose's hour folders) or tenant (dynamic partitioning by tenant, then hour)", func(c *Config) *string { return &c.Partitioning }),
 }
 
 // appKey matches the context keys that belong to this app: plain camelCase words. Keys the CDK itself uses always
@@ -234,6 +254,31 @@ func (c Config) Validate() error {
 	}
 	if c.AlarmEmail != "" && !c.Monitoring {
 		bad("alarmEmail", c.AlarmEmail, "needs monitoring=true: without alarms there is nothing to notify about")
+	}
+	if !slices.Contains(Partitionings, c.Partitioning) {
+		bad("partitioning", c.Partitioning, "must be one of %s", strings.Join(Partitionings, ", "))
+	}
+	if c.Partitioning == PartitioningTenant {
+		if c.BufferSizeMiB < MinDynamicPartitioningBufferMiB {
+			bad("bufferSizeMiB", c.BufferSizeMiB, "partitioning=tenant needs bufferSizeMiB >= %d (Firehose's minimum with dynamic partitioning)", MinDynamicPartitioningBufferMiB)
+		}
+		if c.BufferIntervalSeconds < MinDynamicPartitioningIntervalSeconds {
+			bad("bufferIntervalSeconds", c.BufferIntervalSeconds, "partitioning=tenant needs bufferIntervalSeconds >= %d (no zero buffering with dynamic partitioning)", MinDynamicPartitioningIntervalSeconds)
+		}
+		if !strings.Contains(c.ErrorPrefix, errorOutputType) {
+			bad("errorPrefix", c.ErrorPrefix, "partitioning=tenant needs an errorPrefix with %s (Firehose requires it with dynamic partitioning)", errorOutputType)
+		}
+	}
+	if c.Query || c.Partitioning == PartitioningTenant {
+		if _, err := c.Layout(); err != nil && prefixRule(c.Prefix) == "" {
+			bad("prefix", c.Prefix, "%v (or set query=false)", err)
+		}
+	}
+	if c.Query {
+		inRange("queryScanCutoffMiB", c.QueryScanCutoffMiB, MinQueryScanCutoffMiB, MaxQueryScanCutoffMiB)
+		if c.Compression != "GZIP" && c.Compression != "UNCOMPRESSED" {
+			bad("compression", c.Compression, "query=true needs GZIP or UNCOMPRESSED objects, which Athena reads as they are (or set query=false)")
+		}
 	}
 	if !slices.Contains(Compressions, c.Compression) {
 		bad("compression", c.Compression, "must be one of %s", strings.Join(Compressions, ", "))

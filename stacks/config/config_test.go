@@ -15,6 +15,7 @@ func TestDefaultsAreTheLabsValues(t *testing.T) {
 		DeliveryStreamName: "tenant_metrics_firehose", Prefix: "stream/",
 		ErrorPrefix: "errors/!{firehose:error-output-type}/", BufferSizeMiB: 1, BufferIntervalSeconds: 60,
 		Compression: "GZIP", LogRetentionDays: 14, Producer: true, ProducerRate: 10, Monitoring: true,
+		Query: true, QueryScanCutoffMiB: 1024, Partitioning: "time",
 	}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
@@ -28,7 +29,7 @@ func TestOverridesFromStringsAndJSON(t *testing.T) {
 	c, err := FromContext(map[string]any{
 		"namePrefix": "alice", "shardCount": "4", "retentionHours": float64(48), "retain": "true",
 		"bufferSizeMiB": "128", "bufferIntervalSeconds": "0", "compression": "Snappy", "logRetentionDays": float64(30),
-		"bucketName": "my-lab-bucket.example", "prefix": "raw/!{timestamp:yyyy}/", "errorPrefix": "failed/",
+		"bucketName": "my-lab-bucket.example", "prefix": "raw/!{timestamp:yyyy}/", "errorPrefix": "failed/", "query": "false",
 		// Keys owned by the CDK itself must pass untouched.
 		"@aws-cdk/core:newStyleStackSynthesis": true, "aws:cdk:bundling-stacks": []any{"**"}, "acknowledged-issue-numbers": []any{1.0},
 	})
@@ -102,6 +103,13 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"producer rate fraction", "producerRate", "2.5", "whole number"},
 		{"reserved concurrency above one", "producerReservedConcurrency", "2", "from 0 to 1"},
 		{"aggregate not bool", "producerAggregate", "1", "true or false"},
+		{"partitioning unknown", "partitioning", "hourly", "one of time, tenant"},
+		{"scan cutoff too small", "queryScanCutoffMiB", "9", "from 10 to 1048576"},
+		{"query not bool", "query", "on", "true or false"},
+		{"query cannot read ZIP", "compression", "ZIP", "query=true needs GZIP or UNCOMPRESSED"},
+		{"query cannot project a random string", "prefix", "raw/!{firehose:random-string}/", "only !{timestamp:...} expressions"},
+		{"query cannot project minutes", "prefix", "raw/!{timestamp:yyyy/MM/dd/HH/mm}/", "only yyyy, MM, dd and HH"},
+		{"tenant partitioning needs 64 MiB", "partitioning", "tenant", "partitioning=tenant needs bufferSizeMiB >= 64"},
 		{"reserved concurrency negative", "producerReservedConcurrency", "-1", "from 0 to 1"},
 		{"monitoring not bool", "monitoring", "off", "true or false"},
 		{"alarm email without at", "alarmEmail", "ops.example.com", "e-mail address"},
@@ -180,5 +188,30 @@ func TestReservedConcurrencyNeedsTheProducer(t *testing.T) {
 	c, err := FromContext(map[string]any{"producerReservedConcurrency": "1"})
 	if err != nil || c.ProducerReservedConcurrency != 1 {
 		t.Fatalf("opt-in rejected: %+v %v", c, err)
+	}
+}
+
+func TestLayoutMatchesFirehoseFolders(t *testing.T) {
+	for _, tc := range []struct {
+		overrides                                   map[string]any
+		firehosePrefix, template, format, unit, sql string
+	}{
+		{nil, "stream/", "stream/${datehour}/", "yyyy/MM/dd/HH", "HOURS", "%Y/%m/%d/%H"},
+		{map[string]any{"partitioning": "tenant", "bufferSizeMiB": "64"},
+			"stream/tenant_id=!{partitionKeyFromQuery:tenant_id}/!{timestamp:yyyy/MM/dd/HH}/", "stream/tenant_id=${tenant_id}/${datehour}/", "yyyy/MM/dd/HH", "HOURS", "%Y/%m/%d/%H"},
+		{map[string]any{"prefix": "raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"},
+			"raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/", "raw/year=${datehour}/", "yyyy'/month='MM'/day='dd", "DAYS", "%Y/month=%m/day=%d"},
+	} {
+		c, err := FromContext(tc.overrides)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := c.Layout()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.FirehosePrefix != tc.firehosePrefix || l.Template != tc.template || l.DateFormat != tc.format || l.DateUnit != tc.unit || l.TrinoDateFormat() != tc.sql {
+			t.Errorf("%v: got %+v (trino %q)", tc.overrides, l, l.TrinoDateFormat())
+		}
 	}
 }

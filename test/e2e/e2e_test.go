@@ -4,8 +4,11 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,19 +23,75 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 
-// TestProducerToS3EveryEventExactlyOnce runs the path with plain records, and with KPL aggregated records on two
-// shards, which the Firehose stand-in de-aggregates as Firehose does: verify must not see a difference.
+// TestProducerToS3EveryEventExactlyOnce runs the path with plain records, with KPL aggregated records on two
+// shards (which the Firehose stand-in de-aggregates as Firehose does), and with the stack's per-tenant dynamic
+// partitioning: the JQ query and prefix come from the committed tenant-partitioning template (which the golden
+// test keeps equal to the synth), applied by a real jq implementation. verify must find every event exactly once,
+// each in its own tenant's folder.
 func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
+	query, prefix := templatePartitioning(t, "tenant-partitioning")
 	for _, tc := range []struct {
 		name      string
 		shards    int
 		aggregate bool
-	}{{"plain", 1, false}, {"aggregated", 2, true}} {
-		t.Run(tc.name, func(t *testing.T) { deliverAndVerify(t, tc.shards, tc.aggregate) })
+		layout    layout
+	}{
+		{"plain", 1, false, layout{prefix: "stream/"}},
+		{"aggregated", 2, true, layout{prefix: "stream/"}},
+		{"tenant-partitioning", 2, true, layout{prefix: prefix, query: query}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { deliverAndVerify(t, tc.shards, tc.aggregate, tc.layout) })
 	}
 }
 
-func deliverAndVerify(t *testing.T, shards int, aggregate bool) {
+// layout is the delivery stream's prefix and dynamic-partitioning query, as in a template.
+type layout struct{ prefix, query string }
+
+// templatePartitioning reads the delivery stream's prefix and JQ query from a committed golden template.
+func templatePartitioning(t *testing.T, variant string) (query, prefix string) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", variant+".template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				ExtendedS3DestinationConfiguration struct {
+					Prefix                  string
+					ProcessingConfiguration struct {
+						Processors []struct {
+							Parameters []struct{ ParameterName, ParameterValue string }
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tmpl.Resources {
+		if r.Type != "AWS::KinesisFirehose::DeliveryStream" {
+			continue
+		}
+		dest := r.Properties.ExtendedS3DestinationConfiguration
+		for _, p := range dest.ProcessingConfiguration.Processors {
+			for _, param := range p.Parameters {
+				if param.ParameterName == "MetadataExtractionQuery" {
+					query = param.ParameterValue
+				}
+			}
+		}
+		prefix = dest.Prefix
+	}
+	if query == "" || prefix == "" {
+		t.Fatalf("%s template: no dynamic partitioning query (%q) or prefix (%q)", variant, query, prefix)
+	}
+	return query, prefix
+}
+
+func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) {
 	emu := kinesisemu.Require(t)
 	stream := emu.NewStream(t, shards)
 	s3srv := s3fake.Start(t)
@@ -44,8 +103,8 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool) {
 	delivered := make(chan error, 1)
 	go func() {
 		delivered <- firehose.Deliver(deliverCtx, emu.Client(), s3srv.Client(), firehose.Options{
-			Stream: stream, DeliveryStream: "tenant_metrics_firehose", Bucket: "lab-bucket", Prefix: "stream/",
-			BufferBytes: 1 << 20, BufferInterval: time.Second, Poll: 100 * time.Millisecond,
+			Stream: stream, DeliveryStream: "tenant_metrics_firehose", Bucket: "lab-bucket", Prefix: l.prefix,
+			BufferBytes: 1 << 20, BufferInterval: time.Second, Poll: 100 * time.Millisecond, PartitionQuery: l.query,
 		})
 	}()
 	defer stopDelivery()
@@ -89,6 +148,20 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool) {
 		t.Fatal(err)
 	}
 	t.Logf("%s", report.Text())
+	if l.query != "" {
+		// Every object lies in a tenant's folder (verify checked each event against it), one folder per tenant.
+		folders := map[string]bool{}
+		for _, k := range s3srv.Keys(t, "lab-bucket") {
+			_, rest, ok := strings.Cut(k, "stream/tenant_id=")
+			if !ok {
+				t.Fatalf("object %s is outside the tenant folders", k)
+			}
+			folders[rest[:strings.IndexByte(rest, '/')]] = true
+		}
+		if len(folders) != len(report.Tenants) || report.WrongTenant != 0 {
+			t.Fatalf("%d tenant folders for %d tenants, %d events in a wrong folder", len(folders), len(report.Tenants), report.WrongTenant)
+		}
+	}
 	if !report.OK || report.Distinct != n || report.Events != n || report.Duplicates != 0 || report.Invalid != 0 || report.Objects < minObjects {
 		t.Fatalf("verify after delivery:\n%s", report.Text())
 	}

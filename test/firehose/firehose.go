@@ -1,5 +1,6 @@
 // Package firehose is a TEST-ONLY STAND-IN for Amazon Data Firehose, which has no emulator: it reads a Kinesis
-// stream, de-aggregates KPL aggregated records as Firehose does with a Kinesis source ("Firehose de-aggregates the
+// stream, applies dynamic partitioning's JQ query (with a real jq implementation, gojq) and renders the prefix's
+// expressions, de-aggregates KPL aggregated records as Firehose does with a Kinesis source ("Firehose de-aggregates the
 // records before it delivers them to the destination", Kinesis Data Streams developer guide, "Use the KPL with
 // Amazon Data Firehose"), and writes GZIP batches to S3 under Firehose's key layout, flushing on a size or age
 // threshold like Firehose's buffering hints. It exists so the end-to-end test can run producer -> Kinesis -> S3 -> verify on one
@@ -12,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,29 +21,58 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/itchyny/gojq"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
 )
 
-// ObjectKey is where Firehose puts a batch: prefix + YYYY/MM/DD/HH/ + <stream>-<version>-<timestamp>-<uuid>.gz.
+// ObjectKey is where Firehose puts a batch of a prefix without partitioning keys: the rendered prefix (with
+// yyyy/MM/dd/HH/ appended when it has no timestamp expression) and the object's name.
 func ObjectKey(prefix, deliveryStream string, version int, at time.Time, id string) string {
-	at = at.UTC()
-	return fmt.Sprintf("%s%s/%s-%d-%s-%s.gz", prefix, at.Format("2006/01/02/15"), deliveryStream, version, at.Format("2006-01-02-15-04-05"), id)
+	rendered, err := RenderPrefix(prefix, at, nil)
+	if err != nil {
+		panic(err)
+	}
+	return rendered + objectName(deliveryStream, version, at, id)
+}
+
+// objectName is the name Firehose gives a batch under its (rendered) prefix: <stream>-<version>-<timestamp>-<uuid>.gz.
+func objectName(deliveryStream string, version int, at time.Time, id string) string {
+	return fmt.Sprintf("%s-%d-%s-%s.gz", deliveryStream, version, at.UTC().Format("2006-01-02-15-04-05"), id)
 }
 
 // Options configure the stand-in like a delivery stream's S3 destination.
 type Options struct {
 	Stream         string        // source Kinesis stream
 	DeliveryStream string        // name used in object keys
-	Bucket, Prefix string        // destination
-	BufferBytes    int           // flush when a batch reaches this many uncompressed bytes (Firehose: 1 MiB)
+	Bucket, Prefix string        // destination; Prefix as in the template, expressions included
+	BufferBytes    int           // flush a partition's batch at this many uncompressed bytes (Firehose: 1 MiB)
 	BufferInterval time.Duration // flush a batch this old (Firehose: 60 s; shortened in tests)
 	Poll           time.Duration // GetRecords interval when the stream is idle
+	// PartitionQuery is the dynamic-partitioning JQ expression (MetadataExtractionQuery, e.g.
+	// {tenant_id:.tenant.id}); it runs on every de-aggregated record, and its keys fill !{partitionKeyFromQuery:...}.
+	PartitionQuery string
+}
+
+// partition is one prefix's batch, as Firehose buffers each active partition separately.
+type partition struct {
+	data   bytes.Buffer
+	oldest time.Time
 }
 
 // Deliver copies the stream's records to S3 until ctx ends, then flushes what it holds. It reads every shard
 // from the start of the stream.
 func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) error {
+	var query *gojq.Code
+	if o.PartitionQuery != "" {
+		parsed, err := gojq.Parse(o.PartitionQuery)
+		if err != nil {
+			return fmt.Errorf("partition query %q: %w", o.PartitionQuery, err)
+		}
+		if query, err = gojq.Compile(parsed); err != nil {
+			return fmt.Errorf("partition query %q: %w", o.PartitionQuery, err)
+		}
+	}
 	shards, err := k.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String(o.Stream)})
 	if err != nil {
 		return fmt.Errorf("list shards: %w", err)
@@ -56,21 +87,31 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 		}
 		iterators[*sh.ShardId] = it.ShardIterator
 	}
-	var batch bytes.Buffer
-	var oldest time.Time
-	flush := func(ctx context.Context) error {
-		if batch.Len() == 0 {
+	partitions := map[string]*partition{}
+	flush := func(ctx context.Context, prefix string) error {
+		p := partitions[prefix]
+		if p == nil || p.data.Len() == 0 {
 			return nil
 		}
 		var gz bytes.Buffer
 		w := gzip.NewWriter(&gz)
-		w.Write(batch.Bytes())
+		w.Write(p.data.Bytes())
 		w.Close()
-		key := ObjectKey(o.Prefix, o.DeliveryStream, 1, time.Now(), newID())
+		key := prefix + objectName(o.DeliveryStream, 1, time.Now(), newID())
 		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(key), Body: bytes.NewReader(gz.Bytes())}); err != nil {
 			return fmt.Errorf("put %s: %w", key, err)
 		}
-		batch.Reset()
+		delete(partitions, prefix)
+		return nil
+	}
+	flushOld := func(ctx context.Context, all bool) error {
+		for prefix, p := range partitions {
+			if all || time.Since(p.oldest) >= o.BufferInterval {
+				if err := flush(ctx, prefix); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 	for {
@@ -92,28 +133,36 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 				if err != nil {
 					return fmt.Errorf("de-aggregate record %s: %w", aws.ToString(r.SequenceNumber), err)
 				}
-				if batch.Len() == 0 {
-					oldest = time.Now()
-				}
-				// Firehose concatenates record data as it is; the producer's records end in a newline.
 				for _, u := range users {
-					batch.Write(u.Data)
-				}
-				got++
-				if batch.Len() >= o.BufferBytes {
-					if err := flush(ctx); err != nil {
+					keys, err := partitionKeys(query, u.Data)
+					if err != nil {
 						return err
 					}
+					prefix, err := RenderPrefix(o.Prefix, time.Now(), keys)
+					if err != nil {
+						return err
+					}
+					p := partitions[prefix]
+					if p == nil {
+						p = &partition{oldest: time.Now()}
+						partitions[prefix] = p
+					}
+					// Firehose concatenates record data as it is; the producer's records end in a newline.
+					p.data.Write(u.Data)
+					if p.data.Len() >= o.BufferBytes {
+						if err := flush(ctx, prefix); err != nil {
+							return err
+						}
+					}
 				}
+				got++
 			}
 		}
-		if batch.Len() > 0 && time.Since(oldest) >= o.BufferInterval {
-			if err := flush(ctx); err != nil {
-				return err
-			}
+		if err := flushOld(ctx, false); err != nil {
+			return err
 		}
 		if ctx.Err() != nil {
-			return flush(context.WithoutCancel(ctx))
+			return flushOld(context.WithoutCancel(ctx), true)
 		}
 		if got == 0 {
 			select {
@@ -122,6 +171,37 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 			}
 		}
 	}
+}
+
+// partitionKeys runs the dynamic-partitioning query on one record's JSON; its result object's fields are the keys.
+func partitionKeys(query *gojq.Code, data []byte) (map[string]string, error) {
+	if query == nil {
+		return nil, nil
+	}
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("dynamic partitioning needs JSON records: %w", err)
+	}
+	v, ok := query.Run(doc).Next()
+	if !ok {
+		return nil, fmt.Errorf("partition query returned nothing for %s", data)
+	}
+	if err, isErr := v.(error); isErr {
+		return nil, fmt.Errorf("partition query: %w", err)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("partition query returned %T, want an object", v)
+	}
+	keys := map[string]string{}
+	for k, val := range obj {
+		s, ok := val.(string)
+		if !ok {
+			return nil, fmt.Errorf("partition key %s is %T, want a string", k, val)
+		}
+		keys[k] = s
+	}
+	return keys, nil
 }
 
 func newID() string {

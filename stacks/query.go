@@ -1,0 +1,163 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsathena"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsglue"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
+)
+
+// queryResultsDays is how long query results are kept: long enough to download one, short enough to cost nothing.
+const queryResultsDays = 7
+
+// Query is the query side of the data lake: the Glue table over what Firehose writes, the Athena workgroup, its
+// results bucket and the saved queries.
+type Query struct {
+	Database  awsglue.CfnDatabase
+	Table     awsglue.CfnTable
+	WorkGroup awsathena.CfnWorkGroup
+	Results   awss3.Bucket
+	Saved     []awsathena.CfnNamedQuery
+}
+
+// addQuery declares the table (partition projection matching Firehose's folders, so no crawler and no MSCK
+// REPAIR) and an Athena workgroup with enforced, encrypted, expiring results and a per-query scan limit.
+func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, removal awscdk.RemovalPolicy) *Query {
+	stack, cfg := p.Stack, p.Config
+	q := &Query{}
+	q.Database = awsglue.NewCfnDatabase(stack, jsii.String("GlueDatabase"), &awsglue.CfnDatabaseProps{
+		CatalogId: awscdk.Aws_ACCOUNT_ID(),
+		DatabaseInput: &awsglue.CfnDatabase_DatabaseInputProperty{
+			Name:        jsii.String(cfg.DatabaseName()),
+			Description: jsii.String("tenant-metrics-lab: telemetry events delivered by Firehose"),
+		},
+	})
+	q.Database.ApplyRemovalPolicy(removal, nil)
+
+	bucketURL := "s3://" + *p.Bucket.BucketName() + "/"
+	var columns []any
+	for _, c := range telemetry.Columns() {
+		columns = append(columns, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(c.Name), Type: jsii.String(c.Type)})
+	}
+	// Partition projection computes each partition's folder from the query's datehour (and tenant_id) values;
+	// Athena projects dates in UTC, as Firehose names its folders.
+	// https://docs.aws.amazon.com/athena/latest/ug/partition-projection-kinesis-firehose-example.html
+	params := map[string]any{
+		"classification":     "json",
+		"compressionType":    map[string]string{"GZIP": "gzip", "UNCOMPRESSED": "none"}[cfg.Compression],
+		"projection.enabled": "true",
+		"projection." + config.DateHourColumn + ".type":          "date",
+		"projection." + config.DateHourColumn + ".format":        layout.DateFormat,
+		"projection." + config.DateHourColumn + ".range":         layout.FormatTime(config.ProjectionStart) + ",NOW",
+		"projection." + config.DateHourColumn + ".interval":      "1",
+		"projection." + config.DateHourColumn + ".interval.unit": layout.DateUnit,
+		"storage.location.template":                              bucketURL + layout.Template,
+	}
+	partitions := []any{}
+	if layout.Tenant {
+		// enum, not injected: injected values must be given in every query's WHERE clause, which rules out the
+		// per-tenant comparisons the saved queries make; the tenant catalog is small and fixed.
+		params["projection."+config.TenantColumn+".type"] = "enum"
+		params["projection."+config.TenantColumn+".values"] = strings.Join(config.TenantIDs(), ",")
+		partitions = append(partitions, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(config.TenantColumn), Type: jsii.String("string")})
+	}
+	partitions = append(partitions, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(config.DateHourColumn), Type: jsii.String("string")})
+	q.Table = awsglue.NewCfnTable(stack, jsii.String("GlueTable"), &awsglue.CfnTableProps{
+		CatalogId:    awscdk.Aws_ACCOUNT_ID(),
+		DatabaseName: q.Database.Ref(),
+		TableInput: &awsglue.CfnTable_TableInputProperty{
+			Name:          jsii.String(config.TableName),
+			Description:   jsii.String("Telemetry events as the producer writes them (NDJSON, one object per line), in the folders Firehose writes"),
+			TableType:     jsii.String("EXTERNAL_TABLE"),
+			Parameters:    params,
+			PartitionKeys: partitions,
+			StorageDescriptor: &awsglue.CfnTable_StorageDescriptorProperty{
+				Location:     jsii.String(bucketURL + layout.Literal),
+				Columns:      columns,
+				InputFormat:  jsii.String("org.apache.hadoop.mapred.TextInputFormat"),
+				OutputFormat: jsii.String("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"),
+				// The OpenX JSON SerDe reads one JSON object per line; Athena decompresses .gz objects by their
+				// extension. https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html
+				SerdeInfo: &awsglue.CfnTable_SerdeInfoProperty{
+					SerializationLibrary: jsii.String("org.openx.data.jsonserde.JsonSerDe"),
+				},
+				Compressed: jsii.Bool(cfg.Compression == "GZIP"),
+			},
+		},
+	})
+	q.Table.ApplyRemovalPolicy(removal, nil)
+
+	q.Results = awss3.NewBucket(stack, jsii.String("QueryResultsBucket"), &awss3.BucketProps{
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:             jsii.Bool(true),
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		ServerAccessLogsBucket: accessLogs,
+		ServerAccessLogsPrefix: jsii.String("query-results/"),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("expire-query-results"),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(queryResultsDays)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+		RemovalPolicy:     removal,
+		AutoDeleteObjects: jsii.Bool(!cfg.Retain),
+	})
+	q.Results.Policy().ApplyRemovalPolicy(removal)
+
+	q.WorkGroup = awsathena.NewCfnWorkGroup(stack, jsii.String("WorkGroup"), &awsathena.CfnWorkGroupProps{
+		Name:        jsii.String(cfg.WorkGroupName()),
+		Description: jsii.String("tenant-metrics-lab: queries over the delivered telemetry, with a per-query scan limit"),
+		State:       jsii.String("ENABLED"),
+		// A workgroup that has run queries refuses deletion unless told to delete recursively.
+		// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html
+		RecursiveDeleteOption: jsii.Bool(!cfg.Retain),
+		WorkGroupConfiguration: &awsathena.CfnWorkGroup_WorkGroupConfigurationProperty{
+			EnforceWorkGroupConfiguration:   jsii.Bool(true),
+			PublishCloudWatchMetricsEnabled: jsii.Bool(true),
+			BytesScannedCutoffPerQuery:      jsii.Number(float64(cfg.QueryScanCutoffMiB) * (1 << 20)),
+			EngineVersion: &awsathena.CfnWorkGroup_EngineVersionProperty{
+				SelectedEngineVersion: jsii.String("Athena engine version 3"),
+			},
+			ResultConfiguration: &awsathena.CfnWorkGroup_ResultConfigurationProperty{
+				OutputLocation: jsii.String("s3://" + *q.Results.BucketName() + "/"),
+				EncryptionConfiguration: &awsathena.CfnWorkGroup_EncryptionConfigurationProperty{
+					EncryptionOption: jsii.String("SSE_S3"),
+				},
+			},
+		},
+	})
+	q.WorkGroup.ApplyRemovalPolicy(removal, nil)
+
+	for i, sq := range cfg.SavedQueries(layout) {
+		nq := awsathena.NewCfnNamedQuery(stack, jsii.String(fmt.Sprintf("SavedQuery%d", i+1)), &awsathena.CfnNamedQueryProps{
+			Name:        jsii.String(sq.Name),
+			Description: jsii.String(sq.Description),
+			Database:    jsii.String(cfg.DatabaseName()),
+			QueryString: jsii.String(sq.SQL),
+			WorkGroup:   q.WorkGroup.Ref(),
+		})
+		// The query names a table that must exist in the workgroup's catalog first.
+		nq.AddDependency(q.Table)
+		q.Saved = append(q.Saved, nq)
+	}
+
+	region := *awscdk.Aws_REGION()
+	addOutput(stack, "GlueDatabaseName", cfg.DatabaseName(), "Glue database of the query table")
+	addOutput(stack, "GlueTableName", config.TableName, "Glue table over the delivered events (partition projection, no crawler)")
+	addOutput(stack, "AthenaWorkGroupName", *q.WorkGroup.Ref(), "Athena workgroup to query in (results, encryption and scan limit enforced)")
+	addOutput(stack, "AthenaConsoleUrl",
+		fmt.Sprintf("https://%s.console.aws.amazon.com/athena/home?region=%s#/query-editor", region, region),
+		"Athena query editor: choose the workgroup, then Saved queries")
+	addOutput(stack, "AthenaFirstQueryCommand",
+		fmt.Sprintf(`aws athena start-query-execution --work-group %s --query-string "$(aws athena get-named-query --named-query-id %s --query NamedQuery.QueryString --output text)"`,
+			*q.WorkGroup.Ref(), *q.Saved[0].AttrNamedQueryId()),
+		"Runs the first saved query (consumption per tenant over the last 24 hours); then aws athena get-query-results --query-execution-id ID")
+	return q
+}
