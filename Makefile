@@ -16,6 +16,16 @@ NPM_STAMP := node_modules/.package-lock.json
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# Python test tooling (cfn-lint, sqlglot, duckdb) in a virtual environment inside the repository, ignored by git,
+# recreated whenever the pinned requirements change: like npm ci, from the registry, never by hand.
+VENV := .venv
+VENV_STAMP := $(VENV)/.requirements-installed
+$(VENV_STAMP): test/python/requirements.txt
+	rm -rf $(VENV)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r test/python/requirements.txt
+	touch $@
+
 # labcheck reads cdk.json and CDK_ARGS, so it checks the configuration and account the CDK CLI deploys.
 LABCHECK := go run ./labcheck
 export CDK_ARGS
@@ -42,7 +52,7 @@ leftovers: ## read-only: what of the deployment still exists after destroy (exit
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json
 
-test: $(NPM_STAMP) ## everything CI checks: formatting, tidy modules, vet, workflow lint, all Go tests, fuzzing, a real CLI synth
+test: $(NPM_STAMP) $(VENV_STAMP) ## everything CI checks: formatting, tidy modules, vet, workflow lint, all Go tests (cfn-lint and the saved queries included), fuzzing, a real CLI synth
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result" >&2; exit 1; }

@@ -139,6 +139,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		p.Query = addQuery(p, layout, accessLogs, removal)
 	}
 	ownAutoDeleteLogs(stack, cfg, removal)
+	cleanForLint(stack)
 	return p
 }
 

@@ -35,12 +35,18 @@ func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 		shards    int
 		aggregate bool
 		layout    layout
+		variant   string // the golden template whose saved queries then run on the delivered objects
 	}{
-		{"plain", 1, false, layout{prefix: "stream/"}},
-		{"aggregated", 2, true, layout{prefix: "stream/"}},
-		{"tenant-partitioning", 2, true, layout{prefix: prefix, query: query}},
+		{"plain", 1, false, layout{prefix: "stream/"}, "lab"},
+		{"aggregated", 2, true, layout{prefix: "stream/"}, ""},
+		{"tenant-partitioning", 2, true, layout{prefix: prefix, query: query}, "tenant-partitioning"},
 	} {
-		t.Run(tc.name, func(t *testing.T) { deliverAndVerify(t, tc.shards, tc.aggregate, tc.layout) })
+		t.Run(tc.name, func(t *testing.T) {
+			s3srv := deliverAndVerify(t, tc.shards, tc.aggregate, tc.layout)
+			if tc.variant != "" {
+				checkSavedQueries(t, s3srv, tc.variant)
+			}
+		})
 	}
 }
 
@@ -91,7 +97,9 @@ func templatePartitioning(t *testing.T, variant string) (query, prefix string) {
 	return query, prefix
 }
 
-func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) {
+// deliverAndVerify sends events through the emulator and the Firehose stand-in into the in-process S3, whose
+// server it returns once verify has found every event exactly once.
+func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) *s3fake.Server {
 	emu := kinesisemu.Require(t)
 	stream := emu.NewStream(t, shards)
 	s3srv := s3fake.Start(t)
@@ -165,4 +173,5 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) {
 	if !report.OK || report.Distinct != n || report.Events != n || report.Duplicates != 0 || report.Invalid != 0 || report.Objects < minObjects {
 		t.Fatalf("verify after delivery:\n%s", report.Text())
 	}
+	return s3srv
 }
