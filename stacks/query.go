@@ -144,7 +144,7 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 			WorkGroup:   q.WorkGroup.Ref(),
 		})
 		// The query names a table that must exist in the workgroup's catalog first.
-		nq.AddDependency(q.Table)
+		nq.AddResourceDependency(q.Table, jsii.String("the query names the table"))
 		q.Saved = append(q.Saved, nq)
 	}
 
