@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Partitioning choices: the Firehose key layout under the prefix.
@@ -40,34 +41,52 @@ type Layout struct {
 	Tenant   bool // the table has a tenant_id partition
 }
 
-// TrinoDateFormat is DateFormat for Trino's date_format(), so saved queries compare datehour with a time.
-func (l Layout) TrinoDateFormat() string {
+// dateFields are the java.time pattern symbols a layout's date format may hold, with their Trino date_format()
+// specifiers and their rendering of a time.
+var dateFields = []struct {
+	symbol, trino string
+	render        func(t time.Time) string
+}{
+	{"yyyy", "%Y", func(t time.Time) string { return fmt.Sprintf("%04d", t.Year()) }},
+	{"MM", "%m", func(t time.Time) string { return fmt.Sprintf("%02d", int(t.Month())) }},
+	{"dd", "%d", func(t time.Time) string { return fmt.Sprintf("%02d", t.Day()) }},
+	{"HH", "%H", func(t time.Time) string { return fmt.Sprintf("%02d", t.Hour()) }},
+}
+
+// translate rewrites the layout's date format field by field: quoted literals and other characters stay as text.
+func (l Layout) translate(field func(i int) string) string {
 	var b strings.Builder
 	p := l.DateFormat
+next:
 	for i := 0; i < len(p); {
-		switch {
-		case p[i] == '\'':
+		if p[i] == '\'' {
 			j := strings.IndexByte(p[i+1:], '\'')
 			b.WriteString(p[i+1 : i+1+j])
 			i += j + 2
-		case strings.HasPrefix(p[i:], "yyyy"):
-			b.WriteString("%Y")
-			i += 4
-		case strings.HasPrefix(p[i:], "MM"):
-			b.WriteString("%m")
-			i += 2
-		case strings.HasPrefix(p[i:], "dd"):
-			b.WriteString("%d")
-			i += 2
-		case strings.HasPrefix(p[i:], "HH"):
-			b.WriteString("%H")
-			i += 2
-		default:
-			b.WriteByte(p[i])
-			i++
+			continue
 		}
+		for k, f := range dateFields {
+			if strings.HasPrefix(p[i:], f.symbol) {
+				b.WriteString(field(k))
+				i += len(f.symbol)
+				continue next
+			}
+		}
+		b.WriteByte(p[i])
+		i++
 	}
 	return b.String()
+}
+
+// TrinoDateFormat is DateFormat for Trino's date_format(), so saved queries compare datehour with a time.
+func (l Layout) TrinoDateFormat() string {
+	return l.translate(func(i int) string { return dateFields[i].trino })
+}
+
+// FormatTime renders t (in UTC) with the layout's date format, as Athena renders the datehour projection.
+func (l Layout) FormatTime(t time.Time) string {
+	t = t.UTC()
+	return l.translate(func(i int) string { return dateFields[i].render(t) })
 }
 
 // Layout derives the layout, or says why the prefix cannot be queried.

@@ -89,35 +89,3 @@ ORDER BY %s DESC`, DateHourColumn, table, since, DateHourColumn, DateHourColumn)
 		},
 	}
 }
-
-// FormatTime renders t (in UTC) with the layout's date format, a java.time pattern of yyyy, MM, dd, HH and quoted
-// literals, as Athena renders the datehour projection.
-func (l Layout) FormatTime(t time.Time) string {
-	t = t.UTC()
-	var b strings.Builder
-	p := l.DateFormat
-	for i := 0; i < len(p); {
-		switch {
-		case p[i] == '\'':
-			j := strings.IndexByte(p[i+1:], '\'')
-			b.WriteString(p[i+1 : i+1+j])
-			i += j + 2
-		case strings.HasPrefix(p[i:], "yyyy"):
-			fmt.Fprintf(&b, "%04d", t.Year())
-			i += 4
-		case strings.HasPrefix(p[i:], "MM"):
-			fmt.Fprintf(&b, "%02d", int(t.Month()))
-			i += 2
-		case strings.HasPrefix(p[i:], "dd"):
-			fmt.Fprintf(&b, "%02d", t.Day())
-			i += 2
-		case strings.HasPrefix(p[i:], "HH"):
-			fmt.Fprintf(&b, "%02d", t.Hour())
-			i += 2
-		default:
-			b.WriteByte(p[i])
-			i++
-		}
-	}
-	return b.String()
-}

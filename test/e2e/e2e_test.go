@@ -53,43 +53,43 @@ func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 // layout is the delivery stream's prefix and dynamic-partitioning query, as in a template.
 type layout struct{ prefix, query string }
 
-// templatePartitioning reads the delivery stream's prefix and JQ query from a committed golden template.
-func templatePartitioning(t *testing.T, variant string) (query, prefix string) {
+// goldenResource is one resource of a committed golden template.
+type goldenResource struct {
+	Type       string
+	Properties map[string]any
+}
+
+// goldenResources reads the resources of a committed golden template (which the golden test keeps equal to the
+// synth), so the end-to-end tests use exactly what the stack deploys.
+func goldenResources(t *testing.T, variant string) map[string]goldenResource {
 	data, err := os.ReadFile(filepath.Join("..", "testdata", variant+".template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tmpl struct {
-		Resources map[string]struct {
-			Type       string
-			Properties struct {
-				ExtendedS3DestinationConfiguration struct {
-					Prefix                  string
-					ProcessingConfiguration struct {
-						Processors []struct {
-							Parameters []struct{ ParameterName, ParameterValue string }
-						}
-					}
-				}
-			}
-		}
-	}
+	var tmpl struct{ Resources map[string]goldenResource }
 	if err := json.Unmarshal(data, &tmpl); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range tmpl.Resources {
+	return tmpl.Resources
+}
+
+// templatePartitioning reads the delivery stream's prefix and JQ query from a committed golden template.
+func templatePartitioning(t *testing.T, variant string) (query, prefix string) {
+	for _, r := range goldenResources(t, variant) {
 		if r.Type != "AWS::KinesisFirehose::DeliveryStream" {
 			continue
 		}
-		dest := r.Properties.ExtendedS3DestinationConfiguration
-		for _, p := range dest.ProcessingConfiguration.Processors {
-			for _, param := range p.Parameters {
-				if param.ParameterName == "MetadataExtractionQuery" {
-					query = param.ParameterValue
+		dest := r.Properties["ExtendedS3DestinationConfiguration"].(map[string]any)
+		prefix, _ = dest["Prefix"].(string)
+		pc, _ := dest["ProcessingConfiguration"].(map[string]any)
+		procs, _ := pc["Processors"].([]any)
+		for _, p := range procs {
+			for _, param := range p.(map[string]any)["Parameters"].([]any) {
+				if pm := param.(map[string]any); pm["ParameterName"] == "MetadataExtractionQuery" {
+					query = pm["ParameterValue"].(string)
 				}
 			}
 		}
-		prefix = dest.Prefix
 	}
 	if query == "" || prefix == "" {
 		t.Fatalf("%s template: no dynamic partitioning query (%q) or prefix (%q)", variant, query, prefix)

@@ -92,22 +92,9 @@ func venvPython(t *testing.T) string {
 
 // querySpec reads the saved queries and the Glue table (columns, partitions, projection) of a golden template.
 func querySpec(t *testing.T, variant string) map[string]any {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", variant+".template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl struct {
-		Resources map[string]struct {
-			Type       string
-			Properties map[string]any
-		}
-	}
-	if err := json.Unmarshal(data, &tmpl); err != nil {
-		t.Fatal(err)
-	}
 	spec := map[string]any{}
 	var queries []map[string]string
-	for _, r := range tmpl.Resources {
+	for _, r := range goldenResources(t, variant) {
 		switch r.Type {
 		case "AWS::Athena::NamedQuery":
 			queries = append(queries, map[string]string{"name": r.Properties["Name"].(string), "sql": r.Properties["QueryString"].(string)})
