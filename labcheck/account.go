@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -32,6 +34,8 @@ type account struct {
 	s3       *s3.Client
 	tagging  *resourcegroupstaggingapi.Client
 	kms      *kms.Client
+	athena   *athena.Client
+	glue     *glue.Client
 }
 
 func newAccount(cfg aws.Config) *account {
@@ -47,6 +51,8 @@ func newAccount(cfg aws.Config) *account {
 		s3:      s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = o.BaseEndpoint != nil }),
 		tagging: resourcegroupstaggingapi.NewFromConfig(cfg),
 		kms:     kms.NewFromConfig(cfg),
+		athena:  athena.NewFromConfig(cfg),
+		glue:    glue.NewFromConfig(cfg),
 	}
 }
 
@@ -57,10 +63,12 @@ func notFound(err error) bool {
 		return false
 	}
 	switch api.ErrorCode() {
-	case "ResourceNotFoundException", "NotFound", "NoSuchBucket", "NotFoundException":
+	case "ResourceNotFoundException", "NotFound", "NoSuchBucket", "NotFoundException", "EntityNotFoundException":
 		return true
 	case "ValidationError": // CloudFormation's answer for a stack that does not exist
 		return strings.Contains(api.ErrorMessage(), "does not exist")
+	case "InvalidRequestException": // Athena's answer for a workgroup that does not exist
+		return strings.Contains(api.ErrorMessage(), "not found")
 	}
 	return false
 }
@@ -111,6 +119,16 @@ func (a *account) deliveryStreamExists(ctx context.Context, name string) (bool, 
 func (a *account) bucketExists(ctx context.Context, name string) (bool, error) {
 	_, err := a.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
 	return exists("S3 bucket", name, err)
+}
+
+func (a *account) workGroupExists(ctx context.Context, name string) (bool, error) {
+	_, err := a.athena.GetWorkGroup(ctx, &athena.GetWorkGroupInput{WorkGroup: aws.String(name)})
+	return exists("Athena workgroup", name, err)
+}
+
+func (a *account) glueDatabaseExists(ctx context.Context, name string) (bool, error) {
+	_, err := a.glue.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})
+	return exists("Glue database", name, err)
 }
 
 // exists turns a describe call's error into an answer: found, not found, or a failure to look.

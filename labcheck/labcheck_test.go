@@ -36,6 +36,8 @@ type fakeAccount struct {
 		unreserved      int
 		tagged          []map[string]any // GetResources mappings
 		keyStates       map[string]string
+		workGroups      map[string]bool
+		glueDatabases   map[string]bool
 	}
 }
 
@@ -56,6 +58,8 @@ func newFakeAccount(t *testing.T) *fakeAccount {
 	st.stacks = map[string]string{}
 	st.deliveryStreams = map[string]bool{}
 	st.keyStates = map[string]string{}
+	st.workGroups = map[string]bool{}
+	st.glueDatabases = map[string]bool{}
 	st.quota, st.unreserved = 1000, 1000
 
 	f.aws.Handle("DescribeStacks", func(r awsfake.Request) awsfake.Response {
@@ -127,6 +131,22 @@ func newFakeAccount(t *testing.T) *fakeAccount {
 		}
 		return awsfake.Response{Body: map[string]any{"ResourceTagMappingList": list}}
 	})
+	// Athena answers a missing workgroup with InvalidRequestException, Glue a missing database with
+	// EntityNotFoundException.
+	f.aws.Handle("GetWorkGroup", func(r awsfake.Request) awsfake.Response {
+		name := r.Input["WorkGroup"].(string)
+		if !st.workGroups[name] {
+			return awsfake.Response{Error: "InvalidRequestException", Body: "WorkGroup " + name + " is not found."}
+		}
+		return awsfake.Response{Body: map[string]any{"WorkGroup": map[string]any{"Name": name, "State": "ENABLED"}}}
+	})
+	f.aws.Handle("GetDatabase", func(r awsfake.Request) awsfake.Response {
+		name := r.Input["Name"].(string)
+		if !st.glueDatabases[name] {
+			return awsfake.Response{Error: "EntityNotFoundException"}
+		}
+		return awsfake.Response{Body: map[string]any{"Database": map[string]any{"Name": name}}}
+	})
 	f.aws.Handle("DescribeKey", func(r awsfake.Request) awsfake.Response {
 		id := r.Input["KeyId"].(string)
 		state, ok := st.keyStates[id]
@@ -153,6 +173,7 @@ func TestPreflightFindsTheConsoleLabsLeftovers(t *testing.T) {
 	f.emu.NewNamedStream(t, "tenant-metrics-stream", 1)
 	f.state.deliveryStreams["tenant_metrics_firehose"] = true
 	f.state.logGroups = []string{"/aws/kinesisfirehose/tenant_metrics_firehose", "/aws/kinesisfirehose/tenant_metrics_firehose-old"}
+	f.state.glueDatabases["tenant_metrics_lab"] = true // made by hand for the console lab
 
 	code, stdout, stderr := runLabcheck(t, "preflight")
 	if code != 1 {
@@ -163,8 +184,9 @@ func TestPreflightFindsTheConsoleLabsLeftovers(t *testing.T) {
 		"BLOCKER  Kinesis stream tenant-metrics-stream already exists",
 		"BLOCKER  Firehose stream tenant_metrics_firehose already exists",
 		"BLOCKER  log group /aws/kinesisfirehose/tenant_metrics_firehose already exists",
+		"BLOCKER  Glue database tenant_metrics_lab already exists",
 		`make deploy CDK_ARGS="-c namePrefix=alice"`,
-		"preflight: 4 blocker(s)",
+		"preflight: 5 blocker(s)",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("preflight output lacks %q:\n%s", want, stdout)
@@ -259,6 +281,7 @@ func TestLeftoversListsWhatDestroyLeft(t *testing.T) {
 		"dave-TenantMetricsLab-ProducerLogs253FAF64-QwErTy",
 	}
 	st.alarms = []string{"dave-TenantMetricsLab-DeliveryStale"}
+	st.workGroups["dave-tenant-metrics-lab"] = true // retained with its history
 	st.dashboards = []string{"dave-TenantMetricsLab"}
 	tag := func(k, v string) map[string]any { return map[string]any{"Key": k, "Value": v} }
 	daves := []any{tag("project", "tenant-metrics-lab"), tag("namePrefix", "dave")}
@@ -286,7 +309,8 @@ func TestLeftoversListsWhatDestroyLeft(t *testing.T) {
 		"left     S3 bucket dave-tenantmetricslab-databucket-1",
 		"left     KMS key arn:aws:kms:us-east-1:000000000000:key/active (Enabled)",
 		"left     SNS dave-TenantMetricsLab-AlarmTopic-1",
-		"leftovers: 8 of dave-TenantMetricsLab's resources still exist in us-east-1",
+		"left     Athena workgroup dave-tenant-metrics-lab",
+		"leftovers: 9 of dave-TenantMetricsLab's resources still exist in us-east-1",
 	}
 	for _, w := range want {
 		if !strings.Contains(stdout, w) {

@@ -16,9 +16,9 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
-// leftovers lists what of cfg's deployment still exists: the stack, the named resources, the log groups
-// (including those Lambda creates outside CloudFormation), alarms, the dashboard, and, through the stack's tags,
-// buckets, topics and KMS keys not pending deletion.
+// leftovers lists what of cfg's deployment still exists: the stack, the named resources (stream, Firehose stream,
+// alarms, dashboard, Glue database, Athena workgroup), the log groups (including those Lambda creates outside
+// CloudFormation), and, through the stack's tags, buckets, topics and KMS keys not pending deletion.
 func leftovers(ctx context.Context, a *account, cfg config.Config) ([]string, error) {
 	var left []string
 	stackName := cfg.StackName()
@@ -29,26 +29,11 @@ func leftovers(ctx context.Context, a *account, cfg config.Config) ([]string, er
 	if status != "" {
 		left = append(left, fmt.Sprintf("stack %s (%s)", stackName, status))
 	}
-	named, err := takenNames(ctx, a, cfg, nil)
+	named, err := takenNames(ctx, a, cfg, nil, true)
 	if err != nil {
 		return nil, err
 	}
 	left = append(left, named...)
-	if !cfg.Monitoring {
-		// takenNames skips them for a configuration without monitoring; an earlier deploy may have had it.
-		alarms, err := a.alarms(ctx, stackName+"-")
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range alarms {
-			left = append(left, "alarm "+name)
-		}
-		if found, err := a.dashboardExists(ctx, stackName); err != nil {
-			return nil, err
-		} else if found {
-			left = append(left, "dashboard "+stackName)
-		}
-	}
 	// CloudFormation names the groups it creates <stack>-<logical id>-<suffix>, and Lambda names a function's
 	// default group /aws/lambda/<function name>, where CloudFormation's function names start with the stack name.
 	for _, prefix := range []string{stackName + "-", "/aws/lambda/" + stackName + "-"} {

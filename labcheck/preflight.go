@@ -69,7 +69,7 @@ func preflight(ctx context.Context, a *account, cfg config.Config) (*findings, e
 		}
 	}
 
-	taken, err := takenNames(ctx, a, cfg, owned)
+	taken, err := takenNames(ctx, a, cfg, owned, false)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func preflight(ctx context.Context, a *account, cfg config.Config) (*findings, e
 			f.lines = append(f.lines, "         delete what is listed, or choose a namePrefix whose names are free")
 		}
 	} else {
-		f.ok("the stream, Firehose stream, log group, alarm and dashboard names are free")
+		f.ok("the stream, Firehose stream, log group, alarm, dashboard, Glue database and workgroup names are free")
 	}
 
 	if cfg.BucketName != "" {
@@ -138,8 +138,9 @@ func checkConcurrency(ctx context.Context, a *account, cfg config.Config, f *fin
 	return nil
 }
 
-// takenNames lists the fixed names of cfg's resources that exist already and are not in owned.
-func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[string]bool) ([]string, error) {
+// takenNames lists the fixed names of cfg's resources that exist already and are not in owned. everything also
+// looks for the optional parts cfg leaves out (monitoring, query): an earlier deploy may have had them.
+func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[string]bool, everything bool) ([]string, error) {
 	var taken []string
 	add := func(found bool, err error, what, name string) error {
 		if err != nil {
@@ -165,7 +166,7 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 	if err := add(slices.Contains(groups, group), err, "log group", group); err != nil {
 		return nil, err
 	}
-	if cfg.Monitoring {
+	if cfg.Monitoring || everything {
 		alarms, err := a.alarms(ctx, cfg.StackName()+"-")
 		if err != nil {
 			return nil, err
@@ -177,6 +178,16 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 		}
 		found, err := a.dashboardExists(ctx, cfg.StackName())
 		if err := add(found, err, "dashboard", cfg.StackName()); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Query || everything {
+		found, err := a.glueDatabaseExists(ctx, cfg.DatabaseName())
+		if err := add(found, err, "Glue database", cfg.DatabaseName()); err != nil {
+			return nil, err
+		}
+		found, err = a.workGroupExists(ctx, cfg.WorkGroupName())
+		if err := add(found, err, "Athena workgroup", cfg.WorkGroupName()); err != nil {
 			return nil, err
 		}
 	}
@@ -206,7 +217,7 @@ func freePrefix(ctx context.Context, a *account, cfg config.Config) (string, err
 		if status != "" {
 			continue
 		}
-		taken, err := takenNames(ctx, a, try, nil)
+		taken, err := takenNames(ctx, a, try, nil, false)
 		if err != nil {
 			return "", err
 		}

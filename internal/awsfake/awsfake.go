@@ -25,7 +25,7 @@ type Request struct {
 }
 
 // Response is a handler's answer: Body is encoded in the request's protocol (a map for JSON and CBOR, an XML
-// string for query), or Error (a service error code) with Status.
+// string for query), or Error (a service error code) with Status and, optionally, the message in Body.
 type Response struct {
 	Body   any
 	Error  string // e.g. ResourceNotFoundException; empty for success
@@ -128,7 +128,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		if resp.Error != "" {
 			w.Header().Set("X-Amzn-ErrorType", resp.Error)
-			resp.Body = map[string]any{"__type": resp.Error, "message": resp.Error + " (awsfake)"}
+			resp.Body = map[string]any{"__type": resp.Error, "message": errorMessage(resp)}
 		}
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(resp.Body)
@@ -136,7 +136,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/cbor")
 		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 		if resp.Error != "" {
-			resp.Body = map[string]any{"__type": resp.Error, "message": resp.Error + " (awsfake)"}
+			resp.Body = map[string]any{"__type": resp.Error, "message": errorMessage(resp)}
 		}
 		w.WriteHeader(status)
 		_, _ = w.Write(cbor.Encode(toCBOR(resp.Body)))
@@ -149,6 +149,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprint(w, resp.Body)
 	}
+}
+
+// errorMessage is an error response's message: its Body when that is a string, else a generic one.
+func errorMessage(resp Response) string {
+	if msg, ok := resp.Body.(string); ok {
+		return msg
+	}
+	return resp.Error + " (awsfake)"
 }
 
 // toCBOR converts JSON-like Go values (maps, slices, strings, numbers, bools) to CBOR values.
