@@ -31,12 +31,13 @@ const (
 
 const usage = `Usage: labcheck preflight|leftovers [flags]
 
-preflight  lists what would make cdk deploy fail in this account and region: names that already exist (and a
-           namePrefix that avoids them), a region without the CDK bootstrap stack, a Lambda concurrency quota too
+preflight  lists what would make cdk deploy fail in this account and region: names that already exist (stream,
+           Firehose stream, its log group, alarms, dashboard, Glue database, workgroup; and a namePrefix that
+           avoids them), a region without the CDK bootstrap stack, a Lambda concurrency quota too
            small for the configuration, missing credentials or region. Exit 1 on a blocker.
 leftovers  lists what of the deployment still exists after cdk destroy: the stack, stream, Firehose stream,
-           buckets, log groups (also /aws/lambda/... of the stack's functions), alarms, dashboard, topic, KMS
-           keys not pending deletion. Exit 1 if anything remains.
+           buckets, log groups (also /aws/lambda/... of the stack's functions), alarms, dashboard, Glue database,
+           Athena workgroup, topic, KMS keys not pending deletion. Exit 1 if anything remains.
 
 Both read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
 --profile lab", so they check the configuration and account that make deploy / make destroy use.
