@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
@@ -22,17 +21,13 @@ import (
 func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) {
 	var groups []awscdk.CfnResource
 	var customs []awscdk.CfnResource
-	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-		if !*awscdk.CfnResource_IsCfnResource(c) {
-			continue
-		}
-		res := c.(awscdk.CfnResource)
+	for _, res := range cfnResources(stack) {
 		typ := *res.CfnResourceType()
 		switch {
 		case strings.HasPrefix(typ, "Custom::") || typ == "AWS::CloudFormation::CustomResource":
 			customs = append(customs, res)
 		case typ == "AWS::Lambda::Function":
-			if fn, ok := c.(awslambda.CfnFunction); ok && fn.LoggingConfig() != nil {
+			if fn, ok := res.(awslambda.CfnFunction); ok && fn.LoggingConfig() != nil {
 				continue // the function names its own log group (the producer does)
 			}
 			// Named after the construct that owns the function, e.g. CustomS3AutoDeleteObjectsCustomResourceProviderLogs.

@@ -18,15 +18,22 @@ func cleanForLint(stack awscdk.Stack) {
 	if !*stack.Node().TryRemoveChild(jsii.String(firehoseCidrMappingID)) {
 		panic("stacks: the Firehose construct no longer adds mapping " + firehoseCidrMappingID + "; update firehoseCidrMappingID")
 	}
-	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-		if !*awscdk.CfnResource_IsCfnResource(c) {
-			continue
-		}
-		res := c.(awscdk.CfnResource)
+	for _, res := range cfnResources(stack) {
 		if *res.CfnResourceType() == "AWS::Lambda::Function" {
 			// W3005: aws-cdk-lib makes every function (ours and its custom-resource provider) DependsOn its role,
 			// which the Role GetAtt already implies. Harmless, and emitted by the library, not this code.
 			res.AddMetadata(jsii.String("cfn-lint"), map[string]any{"config": map[string]any{"ignore_checks": []string{"W3005"}}})
 		}
 	}
+}
+
+// cfnResources lists the stack's CloudFormation resources, its own and those of the libraries it uses.
+func cfnResources(stack awscdk.Stack) []awscdk.CfnResource {
+	var out []awscdk.CfnResource
+	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if *awscdk.CfnResource_IsCfnResource(c) {
+			out = append(out, c.(awscdk.CfnResource))
+		}
+	}
+	return out
 }
