@@ -161,7 +161,7 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 		return nil, err
 	}
 	// The console creates this group when error logging is on, and deleting the Firehose stream leaves it.
-	group := config.DeliveryLogGroupName(cfg)
+	group := cfg.DeliveryLogGroupName()
 	groups, err := a.logGroups(ctx, group)
 	if err := add(slices.Contains(groups, group), err, "log group", group); err != nil {
 		return nil, err

@@ -85,7 +85,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	}
 
 	p.DeliveryLogs = awslogs.NewLogGroup(stack, jsii.String("DeliveryLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String(config.DeliveryLogGroupName(cfg)),
+		LogGroupName:  jsii.String(cfg.DeliveryLogGroupName()),
 		Retention:     retentionDays(cfg.LogRetentionDays),
 		RemovalPolicy: removal,
 	})
@@ -166,7 +166,6 @@ func tenantExtraction(l config.Layout) *[]awskinesisfirehose.IDataProcessor {
 // newBuckets creates the data-lake bucket or imports the one named by bucketName, and the access-log bucket of
 // every bucket the stack creates (nil when it creates none).
 func newBuckets(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) (data awss3.IBucket, accessLogs awss3.Bucket) {
-	autoDelete := jsii.Bool(!cfg.Retain)
 	if cfg.BucketName == "" || cfg.Query {
 		accessLogs = newAccessLogsBucket(stack, cfg, removal)
 	}
@@ -174,38 +173,37 @@ func newBuckets(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPol
 		// An imported bucket is referenced only: the stack adds no policy to it and never deletes or changes it.
 		return awss3.Bucket_FromBucketName(stack, jsii.String("DataBucket"), jsii.String(cfg.BucketName)), accessLogs
 	}
-	bucket := awss3.NewBucket(stack, jsii.String("DataBucket"), &awss3.BucketProps{
-		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
-		Encryption:             awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:             jsii.Bool(true),
-		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+	bucket := newPrivateBucket(stack, "DataBucket", cfg, removal, awss3.BucketProps{
 		ServerAccessLogsBucket: accessLogs,
 		ServerAccessLogsPrefix: jsii.String("data-bucket/"),
-		RemovalPolicy:          removal,
-		AutoDeleteObjects:      autoDelete,
 	})
-	bucket.Policy().ApplyRemovalPolicy(removal)
 	return bucket, accessLogs
 }
 
-// newAccessLogsBucket holds the server access logs of the stack's buckets.
-func newAccessLogsBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) awss3.Bucket {
-	b := awss3.NewBucket(stack, jsii.String("AccessLogsBucket"), &awss3.BucketProps{
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:        jsii.Bool(true),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:         jsii.String("expire-access-logs"),
-			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
-		}},
-		RemovalPolicy:     removal,
-		AutoDeleteObjects: jsii.Bool(!cfg.Retain),
-	})
+// newPrivateBucket creates one of the stack's buckets from props with what all of them share: no public access,
+// SSE-S3, TLS only, ACLs disabled, and in lab mode emptied and deleted with the stack.
+func newPrivateBucket(stack awscdk.Stack, id string, cfg config.Config, removal awscdk.RemovalPolicy, props awss3.BucketProps) awss3.Bucket {
+	props.BlockPublicAccess = awss3.BlockPublicAccess_BLOCK_ALL()
+	props.Encryption = awss3.BucketEncryption_S3_MANAGED
+	props.EnforceSSL = jsii.Bool(true)
+	props.ObjectOwnership = awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED
+	props.RemovalPolicy = removal
+	props.AutoDeleteObjects = jsii.Bool(!cfg.Retain)
+	b := awss3.NewBucket(stack, jsii.String(id), &props)
 	// The bucket L2 leaves its policy at the default (Delete): a retained bucket would lose its TLS-only deny and
 	// the log-delivery grant on destroy. Every bucket's policy follows its bucket.
 	b.Policy().ApplyRemovalPolicy(removal)
 	return b
+}
+
+// newAccessLogsBucket holds the server access logs of the stack's buckets.
+func newAccessLogsBucket(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) awss3.Bucket {
+	return newPrivateBucket(stack, "AccessLogsBucket", cfg, removal, awss3.BucketProps{
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:         jsii.String("expire-access-logs"),
+			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
+		}},
+	})
 }
 
 // deliveryPolicy grants exactly what Firehose documents for an S3 destination, limited to the two prefixes.

@@ -94,11 +94,7 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 	})
 	q.Table.ApplyRemovalPolicy(removal, nil)
 
-	q.Results = awss3.NewBucket(stack, jsii.String("QueryResultsBucket"), &awss3.BucketProps{
-		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
-		Encryption:             awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:             jsii.Bool(true),
-		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+	q.Results = newPrivateBucket(stack, "QueryResultsBucket", cfg, removal, awss3.BucketProps{
 		ServerAccessLogsBucket: accessLogs,
 		ServerAccessLogsPrefix: jsii.String("query-results/"),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
@@ -106,10 +102,7 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 			Expiration:                          awscdk.Duration_Days(jsii.Number(queryResultsDays)),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 		}},
-		RemovalPolicy:     removal,
-		AutoDeleteObjects: jsii.Bool(!cfg.Retain),
 	})
-	q.Results.Policy().ApplyRemovalPolicy(removal)
 
 	q.WorkGroup = awsathena.NewCfnWorkGroup(stack, jsii.String("WorkGroup"), &awsathena.CfnWorkGroupProps{
 		Name:        jsii.String(cfg.WorkGroupName()),

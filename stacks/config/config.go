@@ -326,7 +326,7 @@ func (c Config) Tags() map[string]string {
 
 // DeliveryLogGroupName is the Firehose error-log group: the name the console would choose, so people following
 // the lab find the errors where they expect.
-func DeliveryLogGroupName(c Config) string {
+func (c Config) DeliveryLogGroupName() string {
 	return "/aws/kinesisfirehose/" + c.ResourceName(c.DeliveryStreamName)
 }
 
