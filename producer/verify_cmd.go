@@ -59,12 +59,10 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		*bucket = outputs["BucketName"]
 		if *prefix == "" {
-			// Stacks deployed before the DataPrefix output existed wrote under the default prefix.
+			// A stack deployed before the DataPrefix output existed has none: verify.Run then takes the default
+			// prefix, which is where such a stack wrote.
 			*prefix = outputs["DataPrefix"]
 		}
-	}
-	if *prefix == "" {
-		*prefix = config.Default().Prefix
 	}
 	client := awsclient.S3(cfg, aws)
 	start := time.Now()
