@@ -67,7 +67,10 @@ func notFound(err error) bool {
 		return true
 	case "ValidationError": // CloudFormation's answer for a stack that does not exist
 		return strings.Contains(api.ErrorMessage(), "does not exist")
-	case "InvalidRequestException": // Athena's answer for a workgroup that does not exist
+	case "InvalidRequestException":
+		// Athena answers a missing workgroup with InvalidRequestException "WorkGroup <name> is not found." (its
+		// API reference lists no not-found error for GetWorkGroup; the message is what the service returns, e.g.
+		// uber/athenadriver pull request 70).
 		return strings.Contains(api.ErrorMessage(), "not found")
 	}
 	return false
