@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsfake"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsenv"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsfake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 )
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
@@ -44,11 +45,8 @@ type fakeAccount struct {
 // newFakeAccount starts the stand-ins and points the SDK at them with static credentials, never beyond loopback.
 func newFakeAccount(t *testing.T) *fakeAccount {
 	f := &fakeAccount{emu: kinesisemu.Require(t), s3: s3fake.Start(t), aws: awsfake.Start(t)}
-	dir := t.TempDir()
+	awsenv.Hermetic(t, kinesisemu.Region)
 	for k, v := range map[string]string{
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_REGION": kinesisemu.Region, "AWS_DEFAULT_REGION": "",
-		"AWS_ACCESS_KEY_ID": "000000000000", "AWS_SECRET_ACCESS_KEY": "test",
 		"AWS_ENDPOINT_URL": f.aws.URL, "AWS_ENDPOINT_URL_KINESIS": f.emu.Endpoint, "AWS_ENDPOINT_URL_S3": f.s3.URL,
 		"CDK_ARGS": "", "USER": "root",
 	} {

@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsclient"
 )
 
 const (

@@ -151,7 +151,7 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 		}
 		return nil
 	}
-	stream, deliveryStream := cfg.ResourceName(cfg.StreamName), cfg.ResourceName(cfg.DeliveryStreamName)
+	stream, deliveryStream := cfg.KinesisStreamName(), cfg.FirehoseStreamName()
 	found, err := a.streamExists(ctx, stream)
 	if err := add(found, err, "Kinesis stream", stream); err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 		return nil, err
 	}
 	if cfg.Monitoring || everything {
-		alarms, err := a.alarms(ctx, cfg.StackName()+"-")
+		alarms, err := a.alarms(ctx, cfg.AlarmNamePrefix())
 		if err != nil {
 			return nil, err
 		}
@@ -176,8 +176,8 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 				return nil, err
 			}
 		}
-		found, err := a.dashboardExists(ctx, cfg.StackName())
-		if err := add(found, err, "dashboard", cfg.StackName()); err != nil {
+		found, err := a.dashboardExists(ctx, cfg.DashboardName())
+		if err := add(found, err, "dashboard", cfg.DashboardName()); err != nil {
 			return nil, err
 		}
 	}

@@ -20,13 +20,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdamode"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // Exit codes.
@@ -37,10 +36,10 @@ const (
 )
 
 // DefaultStream is the stack's default stream name, so `producer send` alone does what the lab did.
-var DefaultStream = config.Default().StreamName
+var DefaultStream = lab.DefaultStreamName
 
 func main() {
-	if os.Getenv(lambdaspec.RuntimeAPIEnv) != "" {
+	if os.Getenv(lab.RuntimeAPIEnv) != "" {
 		lambdamode.Start()
 		return
 	}

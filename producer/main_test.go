@@ -8,33 +8,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsenv"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
-
-// hermeticAWS gives the CLI static credentials and no shared config, and keeps the SDK off the EC2 metadata
-// endpoint, so tests never reach beyond loopback.
-func hermeticAWS(t *testing.T, region string) {
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_REGION", region)
-	t.Setenv("AWS_DEFAULT_REGION", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "000000000000")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-	t.Setenv("AWS_ENDPOINT_URL_KINESIS", "")
-}
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -109,7 +93,7 @@ func TestPrintIsReproducibleNDJSON(t *testing.T) {
 }
 
 func TestSendWithoutRegionOrCredentialsSaysWhy(t *testing.T) {
-	hermeticAWS(t, "")
+	awsenv.Hermetic(t, "")
 	code, _, stderr := runCLI(t, "send", "--count", "1")
 	if code != 1 || !strings.Contains(stderr, "no AWS region") || strings.Contains(stderr, "goroutine") {
 		t.Errorf("no region: exit %d, %q", code, stderr)
@@ -126,7 +110,7 @@ func TestSendWithoutRegionOrCredentialsSaysWhy(t *testing.T) {
 func TestSendThroughTheEmulator(t *testing.T) {
 	emu := kinesisemu.Require(t)
 	stream := emu.NewStream(t, 1)
-	hermeticAWS(t, kinesisemu.Region)
+	awsenv.Hermetic(t, kinesisemu.Region)
 
 	code, stdout, stderr := runCLI(t, "send", "--endpoint-url", emu.Endpoint, "--count", "200", "--rate", "0", "--verbose", stream)
 	if code != 0 {
@@ -173,7 +157,7 @@ func TestSendThroughTheEmulator(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestVerifyCommand(t *testing.T) {
-	hermeticAWS(t, "us-east-1")
+	awsenv.Hermetic(t, "us-east-1")
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, "lab")
 	var body []byte
@@ -212,7 +196,7 @@ func TestVerifyCommand(t *testing.T) {
 // TestVerifyFindsTheBucketFromTheStack answers DescribeStacks from a stand-in CloudFormation endpoint (the SDK's
 // AWS_ENDPOINT_URL_CLOUDFORMATION) and checks that --stack reads the BucketName output.
 func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
-	hermeticAWS(t, "us-east-1")
+	awsenv.Hermetic(t, "us-east-1")
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, "lab-from-stack")
 	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "stack"})

@@ -10,14 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsenv"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 )
 
 // TestSignalsFlushAndSummarize runs the real binary, stops it with SIGINT (Ctrl-C) and SIGTERM, and checks that
 // it delivers everything it generated, prints the summary and exits 0.
 func TestSignalsFlushAndSummarize(t *testing.T) {
 	emu := kinesisemu.Require(t)
-	hermeticAWS(t, kinesisemu.Region)
+	awsenv.Hermetic(t, kinesisemu.Region)
 	bin := filepath.Join(t.TempDir(), "producer")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)

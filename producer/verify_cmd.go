@@ -7,9 +7,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 const verifyDetails = `Reads every object under the prefix (GZIP or plain; NDJSON or concatenated JSON), validates each event
@@ -28,7 +28,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlagSet("verify", "producer verify (--bucket NAME | --stack NAME) [flags]", verifyDetails, stderr)
 	bucket := fs.String("bucket", "", "bucket the delivery stream writes to")
 	stack := fs.String("stack", "", "read the bucket from this deployed stack's BucketName output, e.g. TenantMetricsLab")
-	prefix := fs.String("prefix", "", "key prefix of delivered objects (default: the stack's DataPrefix output with --stack, else "+config.Default().Prefix+")")
+	prefix := fs.String("prefix", "", "key prefix of delivered objects (default: the stack's DataPrefix output with --stack, else "+lab.DefaultPrefix+")")
 	since := fs.Duration("since", 0, "only objects modified this recently, e.g. 15m (0: all)")
 	expect := fs.Int("expect", 0, "require at least this many distinct events (0: no check)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")

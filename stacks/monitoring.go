@@ -80,8 +80,7 @@ func addMonitoring(p *Pipeline) *Monitoring {
 	m := &Monitoring{}
 	for _, s := range specs {
 		m.Alarms = append(m.Alarms, awscloudwatch.NewAlarm(stack, jsii.String(s.id+"Alarm"), &awscloudwatch.AlarmProps{
-			// Named after the stack, so two labs in one account keep their alarms apart.
-			AlarmName:          jsii.String(cfg.StackName() + "-" + s.id),
+			AlarmName:          jsii.String(cfg.AlarmName(s.id)),
 			AlarmDescription:   jsii.String(s.why),
 			Metric:             s.metric,
 			Threshold:          jsii.Number(s.threshold),
@@ -196,7 +195,7 @@ func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string)
 	rows = append(rows, []awscloudwatch.IWidget{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title: jsii.String("Alarms"), Alarms: &alarms, Width: jsii.Number(24),
 	})})
-	name := p.Config.StackName()
+	name := p.Config.DashboardName()
 	widgets := make([]*[]awscloudwatch.IWidget, len(rows))
 	for i := range rows {
 		widgets[i] = &rows[i]

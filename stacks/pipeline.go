@@ -65,7 +65,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	p := &Pipeline{Stack: stack, Config: cfg}
 
 	p.Stream = awskinesis.NewStream(stack, jsii.String("Stream"), &awskinesis.StreamProps{
-		StreamName:      jsii.String(cfg.ResourceName(cfg.StreamName)),
+		StreamName:      jsii.String(cfg.KinesisStreamName()),
 		StreamMode:      awskinesis.StreamMode_PROVISIONED,
 		ShardCount:      jsii.Number(float64(cfg.ShardCount)),
 		RetentionPeriod: awscdk.Duration_Hours(jsii.Number(float64(cfg.RetentionHours))),
@@ -100,7 +100,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	})
 
 	p.DeliveryStream = awskinesisfirehose.NewDeliveryStream(stack, jsii.String("DeliveryStream"), &awskinesisfirehose.DeliveryStreamProps{
-		DeliveryStreamName: jsii.String(cfg.ResourceName(cfg.DeliveryStreamName)),
+		DeliveryStreamName: jsii.String(cfg.FirehoseStreamName()),
 		Source:             awskinesisfirehose.NewKinesisStreamSource(p.Stream),
 		Destination: awskinesisfirehose.NewS3Bucket(p.Bucket, &awskinesisfirehose.S3BucketProps{
 			DataOutputPrefix:  jsii.String(layout.FirehosePrefix),

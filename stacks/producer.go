@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
 )
 
 // Producer function settings; the timing (schedule, timeout, event age) is lambdaspec's, which the handler reads too.
@@ -62,15 +62,15 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 		},
 	})
 	fn := awslambda.NewFunction(stack, jsii.String("Producer"), &awslambda.FunctionProps{
-		Description:  jsii.String("Sends tenant telemetry events to " + cfg.ResourceName(cfg.StreamName) + " at a steady rate"),
+		Description:  jsii.String("Sends tenant telemetry events to " + cfg.KinesisStreamName() + " at a steady rate"),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
 		Code:         goLambdaCode(root, producerPackage),
 		MemorySize:   jsii.Number(producerMemoryMiB),
 		// Below the schedule period: an invocation ends before the next can start, so runs never overlap without
-		// reserved concurrency (lambdaspec.TestInvocationsNeverOverlap proves the arithmetic for every rate).
-		Timeout: seconds(lambdaspec.FunctionTimeout),
+		// reserved concurrency (lab.TestInvocationsNeverOverlap proves the arithmetic for every rate).
+		Timeout: seconds(lab.FunctionTimeout),
 		// Opt-in only: a new account's concurrency quota is 10 and Lambda keeps at least that much unreserved, so any
 		// reservation there rolls the stack back.
 		// https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
@@ -78,10 +78,10 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 		Role:                         role,
 		LogGroup:                     logs,
 		Environment: &map[string]*string{
-			lambdaspec.EnvStream:       p.Stream.StreamName(),
-			lambdaspec.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
-			lambdaspec.EnvPartitionKey: jsii.String(lambdaspec.KeyTenant),
-			lambdaspec.EnvAggregate:    jsii.String(strconv.FormatBool(cfg.ProducerAggregate)),
+			lab.EnvStream:       p.Stream.StreamName(),
+			lab.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
+			lab.EnvPartitionKey: jsii.String(lab.KeyTenant),
+			lab.EnvAggregate:    jsii.String(strconv.FormatBool(cfg.ProducerAggregate)),
 		},
 	})
 	// EventBridge invokes asynchronously; by default Lambda retries a failed or throttled event for up to 6 hours.
@@ -89,13 +89,13 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 	// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
 	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 		RetryAttempts: jsii.Number(0),
-		MaxEventAge:   seconds(lambdaspec.MaxEventAge),
+		MaxEventAge:   seconds(lab.MaxEventAge),
 	})
 	// The function must not start before it may write its logs and put records.
 	fn.Node().AddDependency(policy)
 	schedule := awsevents.NewRule(stack, jsii.String("ProducerSchedule"), &awsevents.RuleProps{
 		Description: jsii.String("Invokes the producer every minute; disable this rule to pause the flow"),
-		Schedule:    awsevents.Schedule_Rate(seconds(lambdaspec.SchedulePeriod)),
+		Schedule:    awsevents.Schedule_Rate(seconds(lab.SchedulePeriod)),
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
 			// EventBridge's own retries cover failures to reach Lambda; the next tick comes a minute later anyway.
 			RetryAttempts: jsii.Number(0),

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
 func TestProducerFunction(t *testing.T) {
@@ -19,7 +19,7 @@ func TestProducerFunction(t *testing.T) {
 		"Architectures": []any{"arm64"},
 		"Handler":       "bootstrap",
 		"MemorySize":    128,
-		"Timeout":       lambdaspec.FunctionTimeout.Seconds(),
+		"Timeout":       lab.FunctionTimeout.Seconds(),
 		"Environment": map[string]any{"Variables": map[string]any{
 			"STREAM_NAME": map[string]any{"Ref": streamID}, "EVENTS_PER_SECOND": "10", "PARTITION_KEY": "tenant", "AGGREGATE": "false",
 		}},
@@ -37,7 +37,7 @@ func TestProducerFunction(t *testing.T) {
 	if v, ok := props(fn)["ReservedConcurrentExecutions"]; ok {
 		t.Errorf("the default must not reserve concurrency, got ReservedConcurrentExecutions %v", v)
 	}
-	if timeout := props(fn)["Timeout"].(float64); timeout >= lambdaspec.SchedulePeriod.Seconds() {
+	if timeout := props(fn)["Timeout"].(float64); timeout >= lab.SchedulePeriod.Seconds() {
 		t.Errorf("timeout %v s must end an invocation before the next scheduled one", timeout)
 	}
 	// A missed or throttled minute is dropped, not retried by Lambda's async queue for up to 6 hours.

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/firehose"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
 )
 
 // tableInput returns the Glue table's TableInput.

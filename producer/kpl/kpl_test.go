@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 )
 
 // TestGoldenBytes pins the encoding of a small aggregate, worked out by hand from the format: the key table

@@ -15,8 +15,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/awsclient"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 )
@@ -31,24 +31,24 @@ type Config struct {
 
 // ConfigFromEnv reads and validates the configuration.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := Config{Stream: getenv(lambdaspec.EnvStream), PartitionKey: getenv(lambdaspec.EnvPartitionKey)}
+	c := Config{Stream: getenv(lab.EnvStream), PartitionKey: getenv(lab.EnvPartitionKey)}
 	if c.PartitionKey == "" {
-		c.PartitionKey = lambdaspec.KeyTenant
+		c.PartitionKey = lab.KeyTenant
 	}
-	rate, err := strconv.ParseFloat(getenv(lambdaspec.EnvRate), 64)
+	rate, err := strconv.ParseFloat(getenv(lab.EnvRate), 64)
 	if err != nil || rate <= 0 {
-		return c, fmt.Errorf("%s=%q: must be a number of events per second above 0", lambdaspec.EnvRate, getenv(lambdaspec.EnvRate))
+		return c, fmt.Errorf("%s=%q: must be a number of events per second above 0", lab.EnvRate, getenv(lab.EnvRate))
 	}
 	c.Rate = rate
-	switch v := getenv(lambdaspec.EnvAggregate); v {
+	switch v := getenv(lab.EnvAggregate); v {
 	case "", "false":
 	case "true":
 		c.Aggregate = true
 	default:
-		return c, fmt.Errorf("%s=%q: must be true or false", lambdaspec.EnvAggregate, v)
+		return c, fmt.Errorf("%s=%q: must be true or false", lab.EnvAggregate, v)
 	}
 	if c.Stream == "" {
-		return c, fmt.Errorf("%s is not set", lambdaspec.EnvStream)
+		return c, fmt.Errorf("%s is not set", lab.EnvStream)
 	}
 	return c, nil
 }
@@ -77,7 +77,7 @@ func (h Handler) Handle(ctx context.Context) (Result, error) {
 		return Result{}, errors.New("invocation has no deadline")
 	}
 	remaining := time.Until(deadline)
-	window, flush := lambdaspec.Plan(remaining)
+	window, flush := lab.Plan(remaining)
 	if window <= 0 {
 		return Result{}, fmt.Errorf("only %v left before the deadline", remaining)
 	}

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 )
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
@@ -54,18 +54,18 @@ func TestHandlerFailsTheInvocationWhenEventsAreUndelivered(t *testing.T) {
 
 func TestConfigFromEnv(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	const EnvStream, EnvRate = lambdaspec.EnvStream, lambdaspec.EnvRate
+	const EnvStream, EnvRate = lab.EnvStream, lab.EnvRate
 	c, err := ConfigFromEnv(env(map[string]string{EnvStream: "s", EnvRate: "10"}))
 	if err != nil || c.Stream != "s" || c.Rate != 10 || c.PartitionKey != "tenant" {
 		t.Fatalf("%+v %v", c, err)
 	}
-	c, err = ConfigFromEnv(env(map[string]string{EnvStream: "s", EnvRate: "10", lambdaspec.EnvAggregate: "true"}))
+	c, err = ConfigFromEnv(env(map[string]string{EnvStream: "s", EnvRate: "10", lab.EnvAggregate: "true"}))
 	if err != nil || !c.Aggregate {
 		t.Fatalf("AGGREGATE=true: %+v %v", c, err)
 	}
 	for _, bad := range []map[string]string{
 		{EnvRate: "10"}, {EnvStream: "s"}, {EnvStream: "s", EnvRate: "0"}, {EnvStream: "s", EnvRate: "fast"},
-		{EnvStream: "s", EnvRate: "10", lambdaspec.EnvAggregate: "yes"},
+		{EnvStream: "s", EnvRate: "10", lab.EnvAggregate: "yes"},
 	} {
 		if _, err := ConfigFromEnv(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)

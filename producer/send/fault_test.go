@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/faultproxy"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/faultproxy"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )

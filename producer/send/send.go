@@ -9,15 +9,15 @@ import (
 	"io"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdaspec"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // Partition key choices; their one home is lambdaspec, which the stack reads too.
 const (
-	KeyTenant = lambdaspec.KeyTenant
-	KeyEvent  = lambdaspec.KeyEvent
+	KeyTenant = lab.KeyTenant
+	KeyEvent  = lab.KeyEvent
 )
 
 // DefaultRate keeps one shard (1,000 records/s) at a tenth of its capacity, like a lab's steady trickle.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/shardlimit"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/shardlimit"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )

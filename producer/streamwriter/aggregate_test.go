@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 )
 
 // userRecords de-aggregates every entry the fake received, with the independent reader, in order.

@@ -18,18 +18,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kinesislimits"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kpl"
 )
 
 // Limits of the PutRecords API and of one shard, re-exported for callers of this package.
 const (
-	MaxBatchRecords       = kinesislimits.MaxBatchRecords
-	MaxBatchBytes         = kinesislimits.MaxBatchBytes
-	MaxRecordBytes        = kinesislimits.MaxRecordBytes
-	MaxPartitionKeyLen    = kinesislimits.MaxPartitionKeyLen
-	ShardRecordsPerSecond = kinesislimits.ShardRecordsPerSecond
-	ShardBytesPerSecond   = kinesislimits.ShardBytesPerSecond
+	MaxBatchRecords       = lab.MaxBatchRecords
+	MaxBatchBytes         = lab.MaxBatchBytes
+	MaxRecordBytes        = lab.MaxRecordBytes
+	MaxPartitionKeyLen    = lab.MaxPartitionKeyLen
+	ShardRecordsPerSecond = lab.ShardRecordsPerSecond
+	ShardBytesPerSecond   = lab.ShardBytesPerSecond
 )
 
 // API is the part of the Kinesis client the writer uses.

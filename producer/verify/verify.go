@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // API is the part of the S3 client verify uses.
@@ -82,7 +82,7 @@ type Report struct {
 // (missing bucket, access denied); a negative verdict is Report.OK == false with Report.Reason.
 func Run(ctx context.Context, api API, o Options) (*Report, error) {
 	if o.Prefix == "" {
-		o.Prefix = config.Default().Prefix
+		o.Prefix = lab.DefaultPrefix
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
@@ -223,7 +223,7 @@ func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 // tenantFolder is the tenant of a per-tenant layout's object (a tenant_id=<id>/ folder in its key), or "".
 func tenantFolder(key string) string {
 	for _, segment := range strings.Split(key, "/") {
-		if id, ok := strings.CutPrefix(segment, config.TenantColumn+"="); ok {
+		if id, ok := strings.CutPrefix(segment, lab.TenantColumn+"="); ok {
 			return id
 		}
 	}
@@ -248,7 +248,7 @@ func (c *collector) report() *Report {
 	case r.Objects == 0:
 		r.Reason = fmt.Sprintf("no objects under s3://%s/%s", r.Bucket, r.Prefix)
 	case r.WrongTenant > 0:
-		r.Reason = fmt.Sprintf("%d events in another tenant's %s=... folder", r.WrongTenant, config.TenantColumn)
+		r.Reason = fmt.Sprintf("%d events in another tenant's %s=... folder", r.WrongTenant, lab.TenantColumn)
 	case r.Invalid > 0:
 		r.Reason = fmt.Sprintf("%d invalid events or unreadable objects", r.Invalid)
 	case r.Expect > 0 && r.Distinct < r.Expect:

@@ -12,9 +12,9 @@ import (
 
 	"github.com/aws/smithy-go"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/firehose"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
 )
 
 // fixedTime stamps seed events so the fuzz corpus is stable.

@@ -13,14 +13,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kinesislimits"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
 // Limits that the validation enforces; each is documented in the README's context table.
 const (
-	// MaxShardCount guards against a mistyped shard count: each provisioned shard costs about $11 a month, and the
-	// lab needs one. Raise it deliberately if a load test needs more.
-	MaxShardCount = 50
+	// MaxShardCount guards against a mistyped shard count (see lab.MaxShardCount).
+	MaxShardCount = lab.MaxShardCount
 	// MinRetentionHours and MaxRetentionHours are Kinesis' own retention bounds (1 day to 365 days).
 	MinRetentionHours = 24
 	MaxRetentionHours = 8760
@@ -45,7 +44,7 @@ const (
 	// MaxProducerReservedConcurrency is the most the producer can use: one invocation per schedule period.
 	MaxProducerReservedConcurrency = 1
 	// StackBaseName is the CloudFormation stack name before any namePrefix.
-	StackBaseName = "TenantMetricsLab"
+	StackBaseName = lab.StackBaseName
 )
 
 // Compressions are the formats an Amazon Data Firehose S3 destination accepts.
@@ -87,11 +86,11 @@ type Config struct {
 // Default returns the settings of the console lab.
 func Default() Config {
 	return Config{
-		StreamName:            "tenant-metrics-stream",
+		StreamName:            lab.DefaultStreamName,
 		ShardCount:            1,
 		RetentionHours:        24,
-		DeliveryStreamName:    "tenant_metrics_firehose",
-		Prefix:                "stream/",
+		DeliveryStreamName:    lab.DefaultDeliveryStreamName,
+		Prefix:                lab.DefaultPrefix,
 		ErrorPrefix:           "errors/" + errorOutputType + "/",
 		BufferSizeMiB:         1,
 		BufferIntervalSeconds: 60,
@@ -209,10 +208,10 @@ func (c Config) Validate() error {
 	if c.NamePrefix != "" && !namePrefixRe.MatchString(c.NamePrefix) {
 		bad("namePrefix", c.NamePrefix, "must be 1 to %d lowercase letters, digits or '-', starting with a letter and not ending with '-'", MaxNamePrefixLen)
 	}
-	if msg := streamNameRule(c.ResourceName(c.StreamName), 128); msg != "" {
+	if msg := streamNameRule(c.KinesisStreamName(), 128); msg != "" {
 		bad("streamName", c.StreamName, "Kinesis stream names (with namePrefix) %s", msg)
 	}
-	if msg := streamNameRule(c.ResourceName(c.DeliveryStreamName), 64); msg != "" {
+	if msg := streamNameRule(c.FirehoseStreamName(), 64); msg != "" {
 		bad("deliveryStreamName", c.DeliveryStreamName, "Firehose stream names (with namePrefix) %s", msg)
 	}
 	inRange("shardCount", c.ShardCount, 1, MaxShardCount)
@@ -238,7 +237,7 @@ func (c Config) Validate() error {
 	}
 	if c.Producer {
 		// The producer function may use at most one shard's write limit per shard.
-		inRange("producerRate", c.ProducerRate, 1, kinesislimits.ShardRecordsPerSecond*max(c.ShardCount, 1))
+		inRange("producerRate", c.ProducerRate, 1, lab.ShardRecordsPerSecond*max(c.ShardCount, 1))
 		// One invocation per schedule period never needs more than one; the timeout already prevents overlaps.
 		inRange("producerReservedConcurrency", c.ProducerReservedConcurrency, 0, MaxProducerReservedConcurrency)
 	} else {
@@ -327,13 +326,29 @@ func (c Config) Tags() map[string]string {
 // DeliveryLogGroupName is the Firehose error-log group: the name the console would choose, so people following
 // the lab find the errors where they expect.
 func (c Config) DeliveryLogGroupName() string {
-	return "/aws/kinesisfirehose/" + c.ResourceName(c.DeliveryStreamName)
+	return "/aws/kinesisfirehose/" + c.FirehoseStreamName()
 }
 
 // StackName is the CloudFormation stack name, which namePrefix also separates per person.
 func (c Config) StackName() string {
 	return c.ResourceName(StackBaseName)
 }
+
+// KinesisStreamName is the data stream's physical name: streamName with namePrefix.
+func (c Config) KinesisStreamName() string { return c.ResourceName(c.StreamName) }
+
+// FirehoseStreamName is the delivery stream's physical name: deliveryStreamName with namePrefix.
+func (c Config) FirehoseStreamName() string { return c.ResourceName(c.DeliveryStreamName) }
+
+// AlarmNamePrefix starts every alarm name of the deployment: named after the stack, two labs in one account keep
+// their alarms apart.
+func (c Config) AlarmNamePrefix() string { return c.StackName() + "-" }
+
+// AlarmName is the name of the deployment's alarm with the given id (e.g. IteratorAge).
+func (c Config) AlarmName(id string) string { return c.AlarmNamePrefix() + id }
+
+// DashboardName is the deployment's CloudWatch dashboard.
+func (c Config) DashboardName() string { return c.StackName() }
 
 var (
 	namePrefixRe   = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,` + strconv.Itoa(MaxNamePrefixLen-2) + `}[a-z0-9])?$`)

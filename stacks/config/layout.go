@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
 // Partitioning choices: the Firehose key layout under the prefix.
@@ -18,7 +20,7 @@ var Partitionings = []string{PartitioningTime, PartitioningTenant}
 // Partition columns of the query table, and the JQ field Firehose extracts for the tenant folder.
 const (
 	DateHourColumn = "datehour"
-	TenantColumn   = "tenant_id"
+	TenantColumn   = lab.TenantColumn
 	// TenantQuery is the dynamic-partitioning key's JQ expression over an event: its tenant's id.
 	TenantQuery = ".tenant.id"
 )

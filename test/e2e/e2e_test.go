@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/firehose"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/test/firehose"
 )
 
 func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }

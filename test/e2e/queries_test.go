@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
 )

@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 )
 
 // Per-shard limits, per one-second window.

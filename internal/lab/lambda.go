@@ -1,7 +1,7 @@
-// Package lambdaspec is what the stack and the producer's Lambda handler agree on: the environment variable names,
-// the partition-key choices and the timing of the scheduled invocations. It imports only the standard library, so
-// the CDK app can read it without linking the AWS SDK or the Lambda runtime into the synth binary.
-package lambdaspec
+package lab
+
+// The Lambda contract: what the stack and the producer's Lambda handler agree on (environment variable names,
+// partition-key choices, the timing of the scheduled invocations).
 
 import "time"
 

@@ -1,12 +1,11 @@
-package lambdaspec
+package lambdamode
 
 import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kinesislimits"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // Figures that bound how much is still buffered or in flight when generation stops (the test may import what the
@@ -14,8 +13,8 @@ import (
 const (
 	linger        = streamwriter.DefaultLinger // a partial batch waits this long for more records
 	requestBudget = time.Second                // a PutRecords round trip, generously
-	shardRecords  = kinesislimits.ShardRecordsPerSecond
-	maxShards     = config.MaxShardCount
+	shardRecords  = lab.ShardRecordsPerSecond
+	maxShards     = lab.MaxShardCount
 	returnMargin  = time.Second // what the handler needs after the flush to return its summary
 )
 
@@ -23,15 +22,15 @@ const (
 // for every shard count), that an invocation sends, flushes and returns before its timeout, and that the timeout
 // ends it before the schedule's next tick: overlapping runs are impossible without reserved concurrency.
 func TestInvocationsNeverOverlap(t *testing.T) {
-	if FunctionTimeout >= SchedulePeriod {
-		t.Fatalf("timeout %v must be below the schedule period %v", FunctionTimeout, SchedulePeriod)
+	if lab.FunctionTimeout >= lab.SchedulePeriod {
+		t.Fatalf("timeout %v must be below the schedule period %v", lab.FunctionTimeout, lab.SchedulePeriod)
 	}
-	if MaxEventAge < time.Minute || MaxEventAge > SchedulePeriod {
-		t.Fatalf("max event age %v: Lambda's minimum is 60 s, and more than a period would start a late run over the next one", MaxEventAge)
+	if lab.MaxEventAge < time.Minute || lab.MaxEventAge > lab.SchedulePeriod {
+		t.Fatalf("max event age %v: Lambda's minimum is 60 s, and more than a period would start a late run over the next one", lab.MaxEventAge)
 	}
-	window, flush := Plan(FunctionTimeout)
-	if window <= 0 || window+flush+returnMargin > FunctionTimeout {
-		t.Fatalf("window %v + flush %v + %v to return exceeds the %v timeout", window, flush, returnMargin, FunctionTimeout)
+	window, flush := lab.Plan(lab.FunctionTimeout)
+	if window <= 0 || window+flush+returnMargin > lab.FunctionTimeout {
+		t.Fatalf("window %v + flush %v + %v to return exceeds the %v timeout", window, flush, returnMargin, lab.FunctionTimeout)
 	}
 	for shards := 1; shards <= maxShards; shards++ {
 		for rate := 1; rate <= shardRecords*shards; rate++ {
@@ -48,13 +47,13 @@ func TestInvocationsNeverOverlap(t *testing.T) {
 
 func TestPlanKeepsAReserveForShortInvocations(t *testing.T) {
 	for _, tc := range []struct{ remaining, window, flush time.Duration }{
-		{FunctionTimeout, FunctionTimeout - MaxFlushReserve, MaxFlushReserve * 4 / 5},
+		{lab.FunctionTimeout, lab.FunctionTimeout - lab.MaxFlushReserve, lab.MaxFlushReserve * 4 / 5},
 		{3 * time.Second, 2 * time.Second, 800 * time.Millisecond},
 		{0, 0, 0},
 	} {
-		w, f := Plan(tc.remaining)
+		w, f := lab.Plan(tc.remaining)
 		if w != tc.window || f != tc.flush {
-			t.Errorf("Plan(%v) = %v, %v; want %v, %v", tc.remaining, w, f, tc.window, tc.flush)
+			t.Errorf("lab.Plan(%v) = %v, %v; want %v, %v", tc.remaining, w, f, tc.window, tc.flush)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 )
 
 // Faults are the probabilities (0..1) of each injected failure, applied to PutRecords requests only.

@@ -23,7 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/itchyny/gojq"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 )
 
 // ObjectKey is where Firehose puts a batch of a prefix without partitioning keys: the rendered prefix (with

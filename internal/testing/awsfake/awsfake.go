@@ -42,12 +42,11 @@ type Server struct {
 
 	mu       sync.Mutex
 	handlers map[string]Handler
-	calls    map[string]int
 }
 
 // Start serves until the test ends.
 func Start(t testing.TB) *Server {
-	s := &Server{t: t, handlers: map[string]Handler{}, calls: map[string]int{}}
+	s := &Server{t: t, handlers: map[string]Handler{}}
 	srv := httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
@@ -59,13 +58,6 @@ func (s *Server) Handle(operation string, h Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.handlers[operation] = h
-}
-
-// Calls says how often an operation was called.
-func (s *Server) Calls(operation string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[operation]
 }
 
 // restRoutes maps the REST JSON operations labcheck uses to their paths.
@@ -108,7 +100,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	h := s.handlers[req.Operation]
-	s.calls[req.Operation]++
 	s.mu.Unlock()
 	if h == nil {
 		s.t.Errorf("awsfake: unexpected %s call %s %v", proto, req.Operation, req.Input)
