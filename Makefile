@@ -32,7 +32,10 @@ export CDK_ARGS
 # SKIP_PREFLIGHT=1 make deploy deploys without the preflight check.
 SKIP_PREFLIGHT ?=
 
-.PHONY: synth deploy destroy diff test preflight leftovers
+.PHONY: help synth deploy destroy diff test unit preflight leftovers emulator
+help: ## list the targets
+	@awk -F ':.*?## ' '/^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
 synth: $(NPM_STAMP) ## synthesize the stack into cdk.out (offline, no AWS credentials needed)
 	$(CDK) synth --no-notices $(CDK_ARGS)
 
@@ -52,19 +55,22 @@ leftovers: ## read-only: what of the deployment still exists after destroy (exit
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json
 
-test: $(NPM_STAMP) $(VENV_STAMP) ## everything CI checks: formatting, tidy modules, vet, workflow lint, all Go tests (cfn-lint and the saved queries included), fuzzing, a real CLI synth
+test: $(NPM_STAMP) $(VENV_STAMP) ## everything CI checks: formatting, tidy modules, vet, staticcheck, workflow lint, short fuzz runs, a real CLI synth, and all Go tests (emulator, cfn-lint, the saved queries on DuckDB included); ends with one summary line
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result" >&2; exit 1; }
 	go vet ./...
+	go tool staticcheck ./...
 	go tool actionlint
-	go test ./...
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	go test ./producer/kpl -run '^$$' -fuzz '^FuzzSizeAccounting$$' -fuzztime 5s
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
-	  echo "cdk synth (CLI, cdk.json app command) -> $$out"; \
+	  echo "cdk synth (CLI, cdk.json app command) -> $$out, then go test ./... (with the CLI synth compared to the golden template)"; \
 	  $(CDK) synth --no-notices --quiet -o "$$out"; \
-	  CDK_OUT="$$out" go test -tags clisynth ./test -run '^TestCLISynthMatchesGolden$$' -count=1 -v | grep -E '^(--- |ok|FAIL)' 
+	  CDK_OUT="$$out" go test -tags clisynth -json ./... | go run ./internal/testing/testsummary
+
+unit: ## the fast inner loop: go test -short (no node, Python or emulator; synth, emulator and rate-limit tests skip)
+	go test -short ./... | grep -v 'no test files'
 
 .PHONY: bench
 bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, producer CPU per event, send throughput vs shard limits (plain and aggregated)

@@ -352,3 +352,20 @@ func TestParseCDKArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupProblemsComeAllAtOnce: a missing region and missing credentials are reported together, in one line,
+// and a profile that does not exist is named (it used to say profile "").
+func TestSetupProblemsComeAllAtOnce(t *testing.T) {
+	awsenv.Hermetic(t, "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	code, stdout, stderr := runLabcheck(t, "preflight")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "no AWS region") || !strings.Contains(stderr, "no AWS credentials found") ||
+		strings.Count(strings.TrimSpace(stderr), "\n") != 0 || strings.Contains(stderr, "EC2 IMDS") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	t.Setenv("AWS_PROFILE", "nope")
+	if code, _, stderr := runLabcheck(t, "leftovers"); code != 1 || !strings.Contains(stderr, `profile "nope" is not in your AWS config files`) {
+		t.Errorf("AWS_PROFILE=nope: exit %d, %q", code, stderr)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,8 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // events not delivered, verification failed, or the run could not start (AWS set-up, stream missing)
 	exitUsage   = 2
+	// exitInterrupted is the shell's convention for a process ended by SIGINT (128 + 2).
+	exitInterrupted = 130
 )
 
 // DefaultStream is the stack's default stream name, so `producer send` alone does what the lab did.
@@ -44,9 +47,22 @@ func main() {
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go abortOnSecondSignal(ctx, stop)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr))
 	stop()
 	os.Exit(code)
+}
+
+// abortOnSecondSignal waits for the first Ctrl-C (which stops generating and flushes what is in flight, for up to
+// --flush-timeout), then exits at once on a second one: a person who presses it twice wants out now.
+func abortOnSecondSignal(first context.Context, stop context.CancelFunc) {
+	<-first.Done()
+	second := make(chan os.Signal, 1)
+	signal.Notify(second, os.Interrupt, syscall.SIGTERM)
+	stop()
+	<-second
+	fmt.Fprintln(os.Stderr, "\nproducer: interrupted twice: exiting without waiting for the flush; events still buffered or in flight may be undelivered")
+	os.Exit(exitInterrupted)
 }
 
 const usage = `producer generates multi-tenant SaaS telemetry events for the tenant-metrics-lab pipeline.
@@ -118,7 +134,9 @@ func (g *generatorFlags) options(fs *flag.FlagSet) (telemetry.Options, error) {
 	return o, nil
 }
 
-// newFlagSet returns a flag set that reports errors to the caller instead of exiting.
+// newFlagSet returns a flag set that reports errors to the caller instead of exiting. A parse error prints only
+// the error and a pointer to --help (parseFlags does it), so the error does not scroll away behind the flag list;
+// --help prints the full usage.
 func newFlagSet(name, synopsis, details string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -129,11 +147,48 @@ func newFlagSet(name, synopsis, details string, stderr io.Writer) *flag.FlagSet 
 	return fs
 }
 
-// usageError prints msg and the command's usage, and returns the usage exit code.
+// usageError prints msg and a one-line pointer to the command's --help, and returns the usage exit code.
 func usageError(fs *flag.FlagSet, msg string) int {
-	fmt.Fprintf(fs.Output(), "producer %s: %s\n\n", fs.Name(), msg)
-	fs.Usage()
+	fmt.Fprintf(fs.Output(), "producer %s: %s\n", fs.Name(), msg)
+	fmt.Fprintf(fs.Output(), "Usage: producer %s [flags]; run 'producer %s --help' for every flag.\n", fs.Name(), fs.Name())
 	return exitUsage
+}
+
+// parseFlags parses args into fs, quietly: flag errors come back as a usage error with a hint, not the flag list.
+func parseFlags(fs *flag.FlagSet, parse func() error) (exit int, ok bool) {
+	usage, out := fs.Usage, fs.Output()
+	var buf strings.Builder
+	fs.Usage = func() {}
+	fs.SetOutput(&buf)
+	err := parse()
+	fs.Usage = usage
+	fs.SetOutput(out)
+	switch {
+	case err == nil:
+		return 0, true
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return exitOK, false
+	}
+	return usageError(fs, err.Error()+durationHint(fs, err)), false
+}
+
+// durationHint suggests a unit when a duration flag got a bare number: --duration 5 means nothing, 5s does.
+func durationHint(fs *flag.FlagSet, err error) string {
+	var value, name string
+	// The flag package says: invalid value "5" for flag -duration: parse error
+	if _, scanErr := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); scanErr != nil {
+		return ""
+	}
+	name = strings.TrimSuffix(name, ":")
+	f := fs.Lookup(name)
+	if f == nil || fmt.Sprintf("%T", f.Value) != "*flag.durationValue" {
+		return ""
+	}
+	if _, numErr := strconv.ParseFloat(value, 64); numErr != nil {
+		return " (a duration needs a unit, e.g. 30s, 5m or 1h)"
+	}
+	return fmt.Sprintf(" (a duration needs a unit: did you mean --%s %ss?)", name, value)
 }
 
 func runPrint(args []string, stdout, stderr io.Writer) int {
@@ -142,8 +197,8 @@ func runPrint(args []string, stdout, stderr io.Writer) int {
 	count := fs.Int64("count", 10, "number of events to print")
 	var g generatorFlags
 	g.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return parseExit(err)
+	if code, ok := parseFlags(fs, func() error { return fs.Parse(args) }); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
@@ -206,9 +261,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 	registerAWSFlags(fs, &aws, "Kinesis endpoint, e.g. http://127.0.0.1:4568 for a local emulator")
 	var g generatorFlags
 	g.register(fs)
-	positional, err := parseInterspersed(fs, args)
-	if err != nil {
-		return parseExit(err)
+	var positional []string
+	if code, ok := parseFlags(fs, func() (err error) { positional, err = parseInterspersed(fs, args); return err }); !ok {
+		return code
 	}
 	stream := DefaultStream
 	switch len(positional) {
@@ -252,7 +307,13 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 		fmt.Fprintf(stderr, "producer send: %v\n", err)
 		return exitFailure
 	}
+	opts.Writer.SetupTimeout = setupTimeout
 	sum, err := send.Run(ctx, client, opts)
+	if errors.Is(err, streamwriter.ErrNoAnswer) {
+		fmt.Fprintf(stderr, "producer send: %s gave %v: is the endpoint right (--endpoint-url, AWS_ENDPOINT_URL_KINESIS) and is it a Kinesis API?\n",
+			kinesisEndpoint(aws, client.Options().Region), err)
+		return exitFailure
+	}
 	if tty {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
@@ -264,6 +325,19 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, tty b
 		return exitFailure
 	}
 	return exitOK
+}
+
+// setupTimeout bounds the start of a send (describing the stream's shards); tests shorten it.
+var setupTimeout = streamwriter.DefaultSetupTimeout
+
+// kinesisEndpoint names the endpoint a Kinesis client talks to, as the person configured it.
+func kinesisEndpoint(o awsclient.Options, region string) string {
+	for _, e := range []string{o.EndpointURL, os.Getenv("AWS_ENDPOINT_URL_KINESIS"), os.Getenv("AWS_ENDPOINT_URL")} {
+		if e != "" {
+			return "the endpoint " + e
+		}
+	}
+	return "Kinesis in " + region
 }
 
 // registerAWSFlags adds the account, region and endpoint flags every AWS-facing command takes.
@@ -292,14 +366,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
-}
-
-// parseExit maps a flag parsing error to an exit code; -h/--help is a successful request for help.
-func parseExit(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	return exitUsage
 }
 
 func isTerminal(f *os.File) bool {

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsenv"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
@@ -49,9 +51,25 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"send", "--run-id", "has space"},
 	} {
 		code, _, stderr := runCLI(t, args...)
-		if code != 2 || !strings.Contains(stderr, "Usage") {
-			t.Errorf("%v: exit %d, stderr %q; want 2 with usage", args, code, stderr)
+		// The error and a one-line pointer to --help: not the flag list, behind which the error would scroll away.
+		if len(args) < 2 { // no command, or an unknown one: the short list of commands
+			if code != 2 || !strings.Contains(stderr, "Usage:") {
+				t.Errorf("%v: exit %d, stderr %q; want 2 with the commands", args, code, stderr)
+			}
+			continue
 		}
+		if code != 2 || !strings.Contains(stderr, "--help' for every flag") || strings.Contains(stderr, "-flush-timeout") ||
+			strings.Count(stderr, "\n") > 3 {
+			t.Errorf("%v: exit %d, stderr %q; want 2, the error and a pointer to --help", args, code, stderr)
+		}
+	}
+}
+
+// TestBareDurationSuggestsAUnit: --duration 5 means nothing to Go's flag package; the error says what would.
+func TestBareDurationSuggestsAUnit(t *testing.T) {
+	code, _, stderr := runCLI(t, "send", "--duration", "5")
+	if code != 2 || !strings.Contains(stderr, "did you mean --duration 5s?") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
 
@@ -238,5 +256,37 @@ func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 	code, _, stderr = runCLI(t, "verify", "--stack", "OtherStack", "--endpoint-url", srv.URL)
 	if code != 1 || !strings.Contains(stderr, "OtherStack does not exist") {
 		t.Fatalf("missing stack: exit %d, %q", code, stderr)
+	}
+}
+
+// TestSendToASilentEndpointSaysSoInSeconds: an endpoint that accepts connections and never answers used to hang
+// `send` without a word; start-up is bounded and the message names the endpoint.
+func TestSendToASilentEndpointSaysSoInSeconds(t *testing.T) {
+	awsenv.Hermetic(t, "us-east-1")
+	// A listener that accepts connections and never reads or answers.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	url := "http://" + silent.Addr().String()
+	defer func(d time.Duration) { setupTimeout = d }(setupTimeout)
+	setupTimeout = 300 * time.Millisecond
+	start := time.Now()
+	code, _, stderr := runCLI(t, "send", "--endpoint-url", url, "--duration", "5s")
+	if code != 1 || !strings.Contains(stderr, "the endpoint "+url) || !strings.Contains(stderr, "no answer within 300ms") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
 	}
 }

@@ -2,16 +2,22 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsenv"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 )
 
 // TestSignalsFlushAndSummarize runs the real binary, stops it with SIGINT (Ctrl-C) and SIGTERM, and checks that
@@ -60,5 +66,61 @@ func TestSignalsFlushAndSummarize(t *testing.T) {
 				t.Fatalf("summary says %d accepted, stream holds %d", n, got)
 			}
 		})
+	}
+}
+
+// TestSecondInterruptAbortsAtOnce: the first Ctrl-C flushes (for up to --flush-timeout); a second one exits at
+// once. The endpoint lists one shard and never answers PutRecords, so the flush could only wait.
+func TestSecondInterruptAbortsAtOnce(t *testing.T) {
+	slow.Test(t, "builds and signals the real binary")
+	awsenv.Hermetic(t, "us-east-1")
+	release := make(chan struct{})
+	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".ListShards") {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			fmt.Fprint(w, `{"Shards":[{"ShardId":"shardId-000000000000","HashKeyRange":{"StartingHashKey":"0","EndingHashKey":"340282366920938463463374607431768211455"},"SequenceNumberRange":{"StartingSequenceNumber":"1"}}]}`)
+			return
+		}
+		select { // PutRecords: no answer until the test ends
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer endpoint.Close()
+	defer close(release)
+	bin := filepath.Join(t.TempDir(), "producer")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "send", "--endpoint-url", endpoint.URL, "--rate", "100", "--flush-timeout", "60s", "s")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(time.Second)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(500 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("the first interrupt must flush, not exit: %v\n%s", err, stderr.String())
+	default:
+	}
+	start := time.Now()
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted twice") {
+			t.Fatalf("exit %v after the second interrupt:\n%s", err, stderr.String())
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("took %v after the second interrupt", d)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running 10 s after the second interrupt:\n%s", stderr.String())
 	}
 }

@@ -34,8 +34,8 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	var aws awsclient.Options
 	registerAWSFlags(fs, &aws, "S3 endpoint, e.g. http://127.0.0.1:9000 for a local S3 (path-style)")
-	if err := fs.Parse(args); err != nil {
-		return parseExit(err)
+	if code, ok := parseFlags(fs, func() error { return fs.Parse(args) }); !ok {
+		return code
 	}
 	switch {
 	case fs.NArg() > 0:

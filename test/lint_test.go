@@ -7,12 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 )
 
 // venvTool returns a tool that make installs into .venv from test/python/requirements.txt. Without it the test
 // skips (run `make test`, which installs it), except under CI=true, where it fails: CI must never pass by not
 // testing.
 func venvTool(t *testing.T, name string) string {
+	slow.Test(t, "runs Python tooling from .venv")
 	t.Helper()
 	path, err := filepath.Abs(filepath.Join("..", ".venv", "bin", name))
 	if err != nil {

@@ -4,11 +4,14 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 )
 
 // TestDeployRunsPreflightFirst runs the real Makefile's deploy target with echo standing in for the CDK CLI and
 // labcheck: the preflight comes first, with the same CDK_ARGS, and SKIP_PREFLIGHT=1 leaves it out.
 func TestDeployRunsPreflightFirst(t *testing.T) {
+	slow.Test(t, "runs make")
 	deploy := func(vars ...string) string {
 		args := append([]string{"-s", "--no-print-directory", "deploy", "CDK=echo cdk", "LABCHECK=echo labcheck", "CDK_ARGS=-c namePrefix=alice"}, vars...)
 		cmd := exec.Command("make", args...)
@@ -30,7 +33,7 @@ func TestDeployRunsPreflightFirst(t *testing.T) {
 }
 
 // TestSynthBinaryLinksNoAWSSDK keeps `go run .` (every synth) small: the app reads the producer's contract from
-// the leaf package lambdaspec, not from packages that link the AWS SDK or the Lambda runtime.
+// the leaf package internal/lab, not from packages that link the AWS SDK or the Lambda runtime.
 func TestSynthBinaryLinksNoAWSSDK(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "..").CombinedOutput()
 	if err != nil {

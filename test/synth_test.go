@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks"
 )
 
@@ -67,6 +68,7 @@ func cdkJSONContext(t testing.TB) map[string]any {
 
 // newApp builds an app with cdk.json's context plus overrides given as strings, the way `-c key=value` does.
 func newApp(t testing.TB, overrides map[string]string, outdir string) awscdk.App {
+	slow.Test(t, "synthesizes with the CDK (node)")
 	ctx := cdkJSONContext(t)
 	// What the CLI adds to every synth, so the template matches `npx cdk synth` byte for byte
 	// (cdk.json's "versionReporting": false is passed as aws:cdk:version-reporting).

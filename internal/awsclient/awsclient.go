@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -25,7 +27,8 @@ type Options struct {
 // ErrSetup marks configuration problems (no region, no credentials) that the user must fix.
 var ErrSetup = errors.New("AWS setup")
 
-// Load resolves the SDK configuration and checks that a region and credentials are available.
+// Load resolves the SDK configuration and checks that a region and credentials are available. Every missing
+// piece is reported at once, in one sentence each, naming the profile in use.
 func Load(ctx context.Context, o Options) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if o.Region != "" {
@@ -34,17 +37,37 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
 	}
+	profile := profileName(o)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("%w: cannot load AWS configuration (profile %q): %w", ErrSetup, o.Profile, err)
+		var missing config.SharedConfigProfileNotExistError
+		if errors.As(err, &missing) {
+			return aws.Config{}, fmt.Errorf("%w: profile %q is not in your AWS config files: check the name (aws configure list-profiles) or unset AWS_PROFILE", ErrSetup, profile)
+		}
+		return aws.Config{}, fmt.Errorf("%w: cannot load AWS configuration (profile %q): %w", ErrSetup, profile, err)
 	}
+	var problems []string
 	if cfg.Region == "" {
-		return aws.Config{}, fmt.Errorf("%w: no AWS region: pass --region, set AWS_REGION, or set a region in your profile", ErrSetup)
+		problems = append(problems, fmt.Sprintf("no AWS region (profile %q): pass --region, set AWS_REGION, or set a region in the profile", profile))
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return aws.Config{}, fmt.Errorf("%w: no AWS credentials found: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` (%v)", ErrSetup, err)
+		problems = append(problems, fmt.Sprintf("no AWS credentials found (profile %q): pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`", profile))
+	}
+	if len(problems) > 0 {
+		return aws.Config{}, fmt.Errorf("%w: %s", ErrSetup, strings.Join(problems, "; "))
 	}
 	return cfg, nil
+}
+
+// profileName is the shared-config profile the SDK uses for o: the option, else AWS_PROFILE, else "default".
+func profileName(o Options) string {
+	switch {
+	case o.Profile != "":
+		return o.Profile
+	case os.Getenv("AWS_PROFILE") != "":
+		return os.Getenv("AWS_PROFILE")
+	}
+	return "default"
 }
 
 // S3 returns an S3 client for a loaded configuration; a custom endpoint (a local S3) is addressed path-style.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/shardlimit"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
@@ -76,6 +77,7 @@ func processCPU() time.Duration {
 
 // TestSendAtCapacityLosesNothing checks correctness (not speed) of a full-speed send into shard limits.
 func TestSendAtCapacityLosesNothing(t *testing.T) {
+	slow.Test(t, "sends at full speed into shard limits for 8 s")
 	sendAtCapacity(t, 1, KeyTenant, false, 2*time.Second)
 	sendAtCapacity(t, 4, KeyEvent, false, 2*time.Second)
 	sendAtCapacity(t, 1, KeyTenant, true, 2*time.Second)

@@ -75,8 +75,17 @@ type Options struct {
 	// plus partition key; default DefaultAggregateBytes). A record too big to share one goes alone, unaggregated.
 	Aggregate      bool
 	AggregateBytes int
-	now            func() time.Time
+	// SetupTimeout bounds New's description of the stream's shards: an endpoint that accepts connections and never
+	// answers must not hang a run without a word. Default DefaultSetupTimeout.
+	SetupTimeout time.Duration
+	now          func() time.Time
 }
+
+// DefaultSetupTimeout is how long New waits for the stream's shard list: Kinesis answers in milliseconds.
+const DefaultSetupTimeout = 10 * time.Second
+
+// ErrNoAnswer reports that the endpoint did not answer the first request within SetupTimeout.
+var ErrNoAnswer = errors.New("no answer")
 
 // Defaults of the tunables that callers (the CLI's flags, the Lambda) show or reason about.
 const (
@@ -112,6 +121,9 @@ func (o *Options) defaults() {
 	}
 	if o.AggregateBytes <= 0 {
 		o.AggregateBytes = DefaultAggregateBytes
+	}
+	if o.SetupTimeout <= 0 {
+		o.SetupTimeout = DefaultSetupTimeout
 	}
 	if o.now == nil {
 		o.now = time.Now
@@ -172,8 +184,14 @@ func New(ctx context.Context, api API, opts Options) (*Writer, error) {
 		batches: make(chan []entry),
 		done:    make(chan struct{}),
 	}
-	shards, err := listOpenShards(ctx, api, opts.Stream)
-	if err != nil {
+	setupCtx, cancel := context.WithTimeout(ctx, opts.SetupTimeout)
+	shards, err := listOpenShards(setupCtx, api, opts.Stream)
+	timedOut := setupCtx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+	cancel()
+	switch {
+	case err != nil && timedOut:
+		return nil, fmt.Errorf("%w within %v to ListShards of stream %s", ErrNoAnswer, opts.SetupTimeout, opts.Stream)
+	case err != nil:
 		return nil, describeSetupError(opts.Stream, err)
 	}
 	w.shards = shards

@@ -95,7 +95,7 @@ func (w weighted) pick(r *randBits) int {
 // Validate reports options a person can get wrong.
 func (o Options) Validate() error {
 	if o.RunID != "" && !runIDPattern.MatchString(o.RunID) {
-		return fmt.Errorf("run id %q: must be 1 to 64 of A-Z a-z 0-9 _ .", o.RunID)
+		return fmt.Errorf("run id %q: must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '.'", o.RunID)
 	}
 	if o.Backfill.Days < 0 {
 		return fmt.Errorf("backfill days %d: must not be negative", o.Backfill.Days)

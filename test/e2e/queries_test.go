@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
 )
@@ -77,6 +78,7 @@ func checkSavedQueries(t *testing.T, s3srv *s3fake.Server, variant string) {
 
 // venvPython is the Python that make test installs with sqlglot and duckdb; missing it skips, or fails under CI.
 func venvPython(t *testing.T) string {
+	slow.Test(t, "runs Python (sqlglot, DuckDB) from .venv")
 	path, err := filepath.Abs(filepath.Join("..", "..", ".venv", "bin", "python"))
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 )
 
 // Emulator is a running kinesis-local process.
@@ -208,6 +209,7 @@ var (
 // skips, or fails under CI=true. Call StopShared from TestMain after m.Run.
 func Require(t testing.TB) *Emulator {
 	t.Helper()
+	slow.Test(t, "starts the Kinesis emulator (node)")
 	sharedOnce.Do(func() { shared, sharedErr = Start() })
 	if sharedErr != nil {
 		if errors.Is(sharedErr, ErrMissing) && os.Getenv("CI") != "true" {

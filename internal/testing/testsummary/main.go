@@ -1,0 +1,95 @@
+// Command testsummary reads `go test -json` on stdin and prints what a person needs from it: one line per
+// package (as go test does), the full output of every failed test, and a last line counting the tests:
+// "tests: N passed, N failed, N skipped". It exits 1 when a test or a package failed (a build error included).
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// event is one line of `go test -json` (cmd/test2json).
+type event struct {
+	Action  string
+	Package string
+	Test    string
+	Output  string
+	Elapsed float64
+}
+
+// counts are the outcomes of a run.
+type counts struct {
+	passed, failed, skipped int
+	failedPackages          int
+}
+
+func main() {
+	c, err := summarize(os.Stdin, os.Stdout)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testsummary: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Printf("tests: %d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped)
+	if c.failed > 0 || c.failedPackages > 0 {
+		os.Exit(1)
+	}
+}
+
+// summarize reads the JSON events from r and writes package lines and failed tests' output to w.
+func summarize(r io.Reader, w io.Writer) (counts, error) {
+	var c counts
+	output := map[string][]string{} // package/test -> its output lines, kept until the test ends
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		var e event
+		if err := json.Unmarshal(line, &e); err != nil || e.Action == "" {
+			// Not an event: build errors and the like arrive as plain text; show them as they are.
+			fmt.Fprintln(w, string(line))
+			continue
+		}
+		key := e.Package + "\x00" + e.Test
+		switch e.Action {
+		case "output":
+			if e.Test != "" || !strings.HasPrefix(e.Output, "=== ") {
+				output[key] = append(output[key], e.Output)
+			}
+		case "pass", "fail", "skip":
+			if e.Test == "" {
+				// The package's own result: print go test's one line for it (ok/FAIL/no test files).
+				for _, l := range output[key] {
+					if strings.HasPrefix(l, "ok ") || strings.HasPrefix(l, "FAIL") || strings.HasPrefix(l, "?") ||
+						strings.HasPrefix(l, "panic") || e.Action == "fail" {
+						if !strings.HasPrefix(l, "?") {
+							fmt.Fprint(w, l)
+						}
+					}
+				}
+				if e.Action == "fail" {
+					c.failedPackages++
+				}
+				delete(output, key)
+				continue
+			}
+			switch e.Action {
+			case "pass":
+				c.passed++
+			case "skip":
+				c.skipped++
+			case "fail":
+				c.failed++
+				fmt.Fprintf(w, "--- FAIL: %s (%s)\n", e.Test, e.Package)
+				for _, l := range output[key] {
+					fmt.Fprint(w, "    "+l)
+				}
+			}
+			delete(output, key)
+		}
+	}
+	return c, sc.Err()
+}
