@@ -1,11 +1,14 @@
 package test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 )
 
 // TestCIRunsTheREADMECommand keeps one definition of "the tests": the GitHub workflow runs .ci/run, which runs
@@ -73,12 +76,7 @@ func TestEndToEndWorkflowProvesTheLifecycle(t *testing.T) {
 // TestSynthDiffScriptFlagsReplacements runs the pull-request diff script on two synthesized configurations: a
 // renamed stream (a replacement) must be flagged, and identical templates must report no change.
 func TestSynthDiffScriptFlagsReplacements(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("..", "node_modules", ".bin", "cdk")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the CDK CLI is not installed (npm ci)")
-		}
-		t.Skip("the CDK CLI is not installed (npm ci)")
-	}
+	requireCDKCLI(t)
 	pr := synth(t, labDefaults)
 	base := synth(t, map[string]string{"streamName": "old-stream"})
 	diff := func(prOut, baseOut string) string {
@@ -98,4 +96,67 @@ func TestSynthDiffScriptFlagsReplacements(t *testing.T) {
 	if !strings.Contains(same, "No resource is deleted or replaced.") || !strings.Contains(same, "There were no differences") {
 		t.Errorf("identical templates:\n%.3000s", same)
 	}
+}
+
+// TestSynthDiffScriptNeverSaysAllClearBlindly: without two folders it prints usage (exit 2); a folder that is not a
+// cloud assembly is refused; a stale template beside the manifest's stacks is not reported; a diff that fails
+// fails the script.
+func TestSynthDiffScriptNeverSaysAllClearBlindly(t *testing.T) {
+	script := func(args ...string) (int, string) {
+		cmd := exec.CommandContext(t.Context(), "bash", append([]string{".github/scripts/synth-diff.sh"}, args...)...)
+		cmd.Dir = ".."
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), string(out)
+	}
+	if code, out := script(); code != 2 || !strings.Contains(out, "usage:") {
+		t.Errorf("no arguments: exit %d\n%s", code, out)
+	}
+	missing := t.TempDir()
+	if code, out := script(filepath.Join(missing, "a"), filepath.Join(missing, "b")); code != 2 || !strings.Contains(out, "is not a cloud assembly") ||
+		strings.Contains(out, "No resource is deleted") {
+		t.Errorf("missing folders: exit %d\n%s", code, out)
+	}
+	requireCDKCLI(t)
+	pr := synth(t, labDefaults)
+	base := copyDir(t, pr.outdir)
+	// A template of an earlier configuration left in a reused cdk.out: not in the manifest, not a stack.
+	if err := os.WriteFile(filepath.Join(base, "alice-TenantMetricsLab.template.json"), []byte(`{"Resources":{}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := script(pr.outdir, base); code != 0 || strings.Contains(out, "alice-TenantMetricsLab") || !strings.Contains(out, "No resource is deleted") {
+		t.Errorf("stale template: exit %d\n%.2000s", code, out)
+	}
+	broken := copyDir(t, pr.outdir)
+	if err := os.WriteFile(filepath.Join(broken, "TenantMetricsLab.template.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := script(broken, base); code == 0 || strings.Contains(out, "No resource is deleted") {
+		t.Errorf("failing diff: exit %d\n%.2000s", code, out)
+	}
+}
+
+// requireCDKCLI skips without the npm-installed CDK CLI, and fails under CI=true.
+func requireCDKCLI(t *testing.T) {
+	t.Helper()
+	slow.Test(t, "runs the CDK CLI (node)")
+	if _, err := os.Stat(filepath.Join("..", "node_modules", ".bin", "cdk")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the CDK CLI is not installed (npm ci)")
+		}
+		t.Skip("the CDK CLI is not installed (npm ci)")
+	}
+}
+
+// copyDir copies a flat directory (a cloud assembly's files and asset folders) into a new temporary one.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }

@@ -1,28 +1,59 @@
 #!/usr/bin/env bash
 # Usage: synth-diff.sh PR_CDK_OUT BASE_CDK_OUT
-# Prints a Markdown report of `cdk diff` between the base branch's and the pull request's synthesized templates,
-# for every stack in either. Works offline: `cdk diff --template` compares files and never calls AWS.
+# Prints a Markdown report of `cdk diff` between the base branch's and the pull request's synthesized cloud
+# assemblies, for every stack in either. Works offline: `cdk diff --template` compares files and never calls AWS.
+# It never says all is clear when it could not tell: a folder that is not a cloud assembly, or a diff that fails,
+# ends the script with an error.
 set -euo pipefail
+usage() { echo "usage: $0 PR_CDK_OUT BASE_CDK_OUT (two folders written by cdk synth -o)" >&2; exit 2; }
+[ $# -eq 2 ] || usage
 pr_out=$1 base_out=$2
+for dir in "$pr_out" "$base_out"; do
+  if [ ! -f "$dir/manifest.json" ]; then
+    echo "synth-diff.sh: $dir is not a cloud assembly (no manifest.json): synthesize into it with cdk synth -o $dir" >&2
+    exit 2
+  fi
+done
 export CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-stacks=$( { ls "$pr_out" "$base_out" 2>/dev/null || true; } | sed -n 's/\.template\.json$//p' | sort -u)
-report=$(mktemp) flags=$(mktemp)
-trap 'rm -f "$report" "$flags"' EXIT
+# The stacks of an assembly, as "<stack name> <template file>" lines, from its manifest: a reused cdk.out still holds
+# templates of earlier configurations, which are not part of it.
+stacks_of() {
+  node -e '
+    const m = require(require("path").resolve(process.argv[1], "manifest.json"));
+    for (const [id, a] of Object.entries(m.artifacts || {}))
+      if (a.type === "aws:cloudformation:stack") console.log((a.displayName || id) + " " + a.properties.templateFile);
+  ' "$1"
+}
+pr_stacks=$(stacks_of "$pr_out")
+base_stacks=$(stacks_of "$base_out")
+template_of() { awk -v s="$1" '$1 == s { print $2 }' <<<"$2"; }
+stacks=$( { cut -d' ' -f1 <<<"$pr_stacks"; cut -d' ' -f1 <<<"$base_stacks"; } | sed '/^$/d' | sort -u)
+[ -n "$stacks" ] || { echo "synth-diff.sh: neither assembly declares a stack" >&2; exit 1; }
+
+report=$(mktemp) flags=$(mktemp) empty=$(mktemp)
+trap 'rm -f "$report" "$flags" "$empty"' EXIT
+echo '{}' > "$empty"
 
 for stack in $stacks; do
-  if [ ! -f "$pr_out/$stack.template.json" ]; then
+  pr_template=$(template_of "$stack" "$pr_stacks")
+  if [ -z "$pr_template" ]; then
     echo "- **$stack**: the pull request removes this stack; \`cdk deploy\` no longer manages it" >> "$flags"
     continue
   fi
-  base="$base_out/$stack.template.json"
-  if [ ! -f "$base" ]; then
-    base=$(mktemp)
-    echo '{}' > "$base"
+  base_template=$(template_of "$stack" "$base_stacks")
+  base="$base_out/$base_template"
+  if [ -z "$base_template" ]; then
+    base=$empty
     echo "- **$stack**: new stack" >> "$flags"
   fi
   # The CLI's own diff of two templates; --app points at the synthesized assembly, so nothing is rebuilt.
-  out=$(npx --no-install cdk diff "$stack" --app "$pr_out" --template "$base" --no-notices --no-color 2>&1 | grep -v '^!!' || true)
+  if ! out=$(npx --no-install cdk diff "$stack" --app "$pr_out" --template "$base" --no-notices --no-color 2>&1); then
+    echo "synth-diff.sh: cdk diff of $stack failed, so nothing can be said about it:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  out=$(grep -v '^!!' <<<"$out" || true)
   # Resource lines: "[-] TYPE ID LOGICALID" is a deletion, "[~] ... replace" / "may be replaced" a replacement.
   danger='^\[-\] |^\[~\] .* (replace|may be replaced)$'
   if grep -qE "$danger" <<<"$out"; then

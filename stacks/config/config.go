@@ -160,7 +160,9 @@ func FromContext(ctx map[string]any) (Config, error) {
 	}
 	var unknown []string
 	for k := range ctx {
-		if appKey.MatchString(k) && !known[k] {
+		// A camelCase key nobody reads is a typo; so is any key that spells a known one with other letter case,
+		// '_' or '-' (ShardCount, shard_count, shard-count), which the CDK would otherwise ignore silently.
+		if !known[k] && (appKey.MatchString(k) || suggest(k) != "") {
 			unknown = append(unknown, k)
 		}
 	}
@@ -184,14 +186,20 @@ func Keys() []string {
 	return keys
 }
 
-// suggest names a known key that differs from k only in letter case, the commonest typo.
+// suggest names the known key that k spells differently, in letter case or with '_' or '-' between words.
 func suggest(k string) string {
 	for _, s := range Settings {
-		if strings.EqualFold(s.Key, k) {
+		if s.Key != k && normalizeKey(s.Key) == normalizeKey(k) {
 			return fmt.Sprintf(" (did you mean %q?)", s.Key)
 		}
 	}
 	return ""
+}
+
+// normalizeKey folds letter case and drops the word separators people type: shard_count and ShardCount both
+// become shardcount.
+func normalizeKey(k string) string {
+	return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
 }
 
 // Validate checks every rule and reports all violations at once.

@@ -117,6 +117,10 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"alarm email with space", "alarmEmail", "ops team@example.com", "e-mail address"},
 		{"retain number", "retain", 1.0, "true or false"},
 		{"unknown key", "shardcount", "1", "did you mean \"shardCount\""},
+		{"key in PascalCase", "ShardCount", "2", "did you mean \"shardCount\""},
+		{"key in snake_case", "shard_count", "2", "did you mean \"shardCount\""},
+		{"key in kebab-case", "shard-count", "2", "did you mean \"shardCount\""},
+		{"key in upper snake case", "NAME_PREFIX", "alice", "did you mean \"namePrefix\""},
 		{"unknown key no suggestion", "bufferSize", "1", "allowed keys are namePrefix"},
 	}
 	for _, tc := range cases {
@@ -133,6 +137,15 @@ func TestEveryRuleRejects(t *testing.T) {
 				t.Fatalf("message %q should name the value %q", msg, v)
 			}
 		})
+	}
+}
+
+// TestCDKsOwnKeysAreNotTypos: the CDK's feature flags and the CLI's own context pass untouched.
+func TestCDKsOwnKeysAreNotTypos(t *testing.T) {
+	_, err := FromContext(map[string]any{"@aws-cdk/core:newStyleStackSynthesis": true, "aws:cdk:version-reporting": false,
+		"aws:cdk:enable-path-metadata": true, "acknowledged-issue-numbers": []any{1.0}})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
