@@ -27,30 +27,41 @@ $(VENV_STAMP): test/python/requirements.txt
 	touch $@
 
 # labcheck reads cdk.json and CDK_ARGS, so it checks the configuration and account the CDK CLI deploys.
-LABCHECK := go run ./labcheck
+# Built, not `go run`: go run adds "exit status 1" to every finding's exit.
+LABCHECK := go build -o .cache/labcheck ./labcheck && .cache/labcheck
 export CDK_ARGS
 # SKIP_PREFLIGHT=1 make deploy deploys without the preflight check.
 SKIP_PREFLIGHT ?=
 
-.PHONY: help synth deploy destroy diff test unit preflight leftovers emulator
+.PHONY: help synth bootstrap deploy destroy diff test unit preflight leftovers emulator
 help: ## list the targets
 	@awk -F ':.*?## ' '/^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 synth: $(NPM_STAMP) ## synthesize the stack into cdk.out (offline, no AWS credentials needed)
-	$(CDK) synth --no-notices $(CDK_ARGS)
+	@$(CDK) synth --no-notices --quiet $(CDK_ARGS)
+	@node -e 'for (const [id, a] of Object.entries(require("./cdk.out/manifest.json").artifacts)) if (a.type === "aws:cloudformation:stack") console.log("synthesized stack " + (a.displayName || id) + " into cdk.out/" + a.properties.templateFile)'
+
+bootstrap: $(NPM_STAMP) ## once per account and region: npx cdk bootstrap (the CDK's deployment roles and asset bucket)
+	$(CDK) bootstrap --no-notices $(CDK_ARGS)
 
 preflight: ## read-only: what in this account and region would make cdk deploy fail (exit 1 on a blocker)
-	$(LABCHECK) preflight
+	@$(LABCHECK) preflight
 
 deploy: $(NPM_STAMP) ## preflight (unless SKIP_PREFLIGHT=1), then deploy the lab to the current AWS account and region
 	@if [ -z "$(SKIP_PREFLIGHT)" ]; then $(LABCHECK) preflight; else echo "preflight skipped (SKIP_PREFLIGHT=$(SKIP_PREFLIGHT))"; fi
 	$(CDK) deploy --no-notices $(CDK_ARGS)
 
-destroy: $(NPM_STAMP) ## remove everything the lab created
+destroy: $(NPM_STAMP) ## remove everything the lab created (asks to confirm; without a terminal: CDK_ARGS=--force)
+	@if [ ! -t 0 ] && ! grep -qE '(^| )(-f|--force)( |$$)' <<<"$(CDK_ARGS)"; then \
+	  echo 'make destroy: no terminal to confirm the deletion on; confirm it in the command instead: make destroy CDK_ARGS="--force $(CDK_ARGS)"' >&2; \
+	  exit 2; fi
 	$(CDK) destroy --no-notices $(CDK_ARGS)
 
+emulator: $(NPM_STAMP) ## no AWS account needed: the bundled Kinesis emulator with the lab's stream on 127.0.0.1:4567, and the send command to try
+	go run ./internal/testing/localkinesis
+
 leftovers: ## read-only: what of the deployment still exists after destroy (exit 1 if anything)
-	$(LABCHECK) leftovers
+	@$(LABCHECK) leftovers
 
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json

@@ -45,3 +45,36 @@ func TestSynthBinaryLinksNoAWSSDK(t *testing.T) {
 		}
 	}
 }
+
+// TestDestroyWithoutATerminalSaysHowToConfirm: the CDK CLI would stop with "TTY is not attached" and no hint.
+func TestDestroyWithoutATerminalSaysHowToConfirm(t *testing.T) {
+	slow.Test(t, "runs make")
+	destroy := func(cdkArgs string) (string, error) {
+		cmd := exec.CommandContext(t.Context(), "make", "-s", "--no-print-directory", "destroy", "CDK=echo cdk", "CDK_ARGS="+cdkArgs)
+		cmd.Dir = ".."
+		cmd.Stdin = nil // /dev/null: no terminal
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := destroy("-c namePrefix=alice")
+	if err == nil || !strings.Contains(out, `make destroy CDK_ARGS="--force -c namePrefix=alice"`) || strings.Contains(out, "cdk destroy") {
+		t.Errorf("without a terminal: %v\n%s", err, out)
+	}
+	if out, err := destroy("--force -c namePrefix=alice"); err != nil || !strings.Contains(out, "cdk destroy --no-notices --force -c namePrefix=alice") {
+		t.Errorf("with --force: %v\n%s", err, out)
+	}
+}
+
+// TestSynthSaysWhereTheTemplateWent: make synth prints one line naming cdk.out/ and the stack, not the template.
+func TestSynthSaysWhereTheTemplateWent(t *testing.T) {
+	requireCDKCLI(t)
+	cmd := exec.CommandContext(t.Context(), "make", "-s", "--no-print-directory", "synth", "CDK_ARGS=-c namePrefix=synthline")
+	cmd.Dir = ".."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("make synth: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "synthesized stack synthline-TenantMetricsLab into cdk.out/synthline-TenantMetricsLab.template.json" {
+		t.Errorf("make synth printed:\n%.2000s", got)
+	}
+}

@@ -51,8 +51,11 @@ net.Server.prototype.listen = function (...args) {
 // ErrMissing means node or the kinesis-local package is not installed (run `npm ci`).
 var ErrMissing = errors.New("kinesis emulator not available")
 
-// Start launches the emulator and waits until it answers.
-func Start() (*Emulator, error) {
+// Start launches the emulator on a free loopback port and waits until it answers.
+func Start() (*Emulator, error) { return StartAt(freePort()) }
+
+// StartAt launches the emulator on the given loopback port and waits until it answers.
+func StartAt(plain int) (*Emulator, error) {
 	main, err := findPackage()
 	if err != nil {
 		return nil, err
@@ -69,7 +72,7 @@ func Start() (*Emulator, error) {
 	if err := os.WriteFile(preload, []byte(bindLoopback), 0o644); err != nil {
 		return nil, err
 	}
-	plain, tls := freePort(), freePort()
+	tls := freePort()
 	cmd := exec.Command(node, "-r", preload, main)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
@@ -149,18 +152,26 @@ func (e *Emulator) NewNamedStream(t testing.TB, name string, shards int) string 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if err := e.CreateStream(ctx, name, shards); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// CreateStream creates a stream (which must be new to the emulator) and waits until it is ACTIVE.
+func (e *Emulator) CreateStream(ctx context.Context, name string, shards int) error {
 	c := e.Client()
 	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(int32(shards))}); err != nil {
-		t.Fatalf("create stream: %v", err)
+		return fmt.Errorf("create stream %s: %w", name, err)
 	}
 	w := kinesis.NewStreamExistsWaiter(c, func(o *kinesis.StreamExistsWaiterOptions) {
 		o.MinDelay = 50 * time.Millisecond
 		o.MaxDelay = 200 * time.Millisecond
 	})
 	if err := w.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String(name)}, 30*time.Second); err != nil {
-		t.Fatalf("stream %s not active: %v", name, err)
+		return fmt.Errorf("stream %s not active: %w", name, err)
 	}
-	return name
+	return nil
 }
 
 // ReadAll reads every record of every shard of stream from the beginning, until a shard answers empty twice in
