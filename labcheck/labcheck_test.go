@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,7 +158,7 @@ func newFakeAccount(t *testing.T) *fakeAccount {
 func runLabcheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), append(args, "--cdk-json", cdkJSON), &out, &errOut)
+	code = run(t.Context(), append(args, "--cdk-json", cdkJSON), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -331,7 +330,7 @@ func TestLeftoversListsWhatDestroyLeft(t *testing.T) {
 func TestUsageErrorsExit2(t *testing.T) {
 	for _, args := range [][]string{{}, {"deploy"}, {"preflight", "extra"}, {"preflight", "--no-such-flag"}, {"leftovers", "--cdk-args", "-c 'unterminated"}, {"preflight", "--cdk-args", "-c novalue"}} {
 		var out, errOut bytes.Buffer
-		if code := run(context.Background(), args, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "labcheck") {
+		if code := run(t.Context(), args, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "labcheck") {
 			t.Errorf("%v: exit %d, %q", args, code, errOut.String())
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -25,7 +24,7 @@ func TestMain(m *testing.M) { os.Exit(kinesisemu.RunTests(m)) }
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut, false)
+	code = run(t.Context(), args, &out, &errOut, false)
 	return code, out.String(), errOut.String()
 }
 

@@ -19,7 +19,7 @@ func TestHandlerStopsBeforeTheDeadlineWithExactCounts(t *testing.T) {
 	emu := kinesisemu.Require(t)
 	stream := emu.NewStream(t, 1)
 	h := Handler{API: emu.Client(), Config: Config{Stream: stream, Rate: 200, PartitionKey: "tenant"}}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Second)
 	defer cancel()
 	deadline, _ := ctx.Deadline()
 
@@ -42,12 +42,12 @@ func TestHandlerStopsBeforeTheDeadlineWithExactCounts(t *testing.T) {
 func TestHandlerFailsTheInvocationWhenEventsAreUndelivered(t *testing.T) {
 	emu := kinesisemu.Require(t)
 	h := Handler{API: emu.Client(), Config: Config{Stream: "no-such-stream", Rate: 10, PartitionKey: "tenant"}}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 	defer cancel()
 	if _, err := h.Handle(ctx); err == nil {
 		t.Fatal("an invocation that delivered nothing succeeded")
 	}
-	if _, err := h.Handle(context.Background()); err == nil || !strings.Contains(err.Error(), "deadline") {
+	if _, err := h.Handle(t.Context()); err == nil || !strings.Contains(err.Error(), "deadline") {
 		t.Fatalf("no deadline: %v", err)
 	}
 }

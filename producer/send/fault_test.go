@@ -38,7 +38,7 @@ func sendThroughFaults(t *testing.T, aggregate bool) {
 	if aggregate {
 		n = 8000
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	sum, err := Run(ctx, kinesisemu.ClientAt(proxy.URL), Options{
 		Stream: stream, Count: n, PartitionKey: KeyTenant, Generator: telemetry.Options{RunID: "fault"},

@@ -41,7 +41,7 @@ func BenchmarkPipelineCPU(b *testing.B) {
 		b.Run(fmt.Sprintf("aggregate=%v", aggregate), func(b *testing.B) {
 			const events = 50000
 			for range b.N {
-				sum, err := Run(context.Background(), api, Options{
+				sum, err := Run(b.Context(), api, Options{
 					Stream: "mem", Count: events, PartitionKey: KeyTenant, Generator: telemetry.Options{RunID: "cpu"},
 					Writer: streamwriter.Options{Aggregate: aggregate, NoPacing: true, Linger: time.Millisecond},
 				})

@@ -57,7 +57,7 @@ func TestSendDeliversEveryEventExactlyOnce(t *testing.T) {
 		t.Run(fmt.Sprintf("%d-shards-%s-keys", tc.shards, tc.key), func(t *testing.T) {
 			stream := emu.NewStream(t, tc.shards)
 			run := fmt.Sprintf("it%d", tc.shards)
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
 			sum, err := Run(ctx, emu.Client(), Options{
 				Stream: stream, Rate: 0, Count: tc.count, PartitionKey: tc.key,
@@ -80,7 +80,7 @@ func TestSendDeliversEveryEventExactlyOnce(t *testing.T) {
 
 func TestSendToMissingStreamFailsClearly(t *testing.T) {
 	emu := kinesisemu.Require(t)
-	_, err := Run(context.Background(), emu.Client(), Options{Stream: "no-such-stream", Count: 1, PartitionKey: KeyTenant})
+	_, err := Run(t.Context(), emu.Client(), Options{Stream: "no-such-stream", Count: 1, PartitionKey: KeyTenant})
 	if err == nil || !strings.Contains(err.Error(), "stream no-such-stream not found") {
 		t.Fatalf("want a clear not-found error, got %v", err)
 	}
@@ -89,7 +89,7 @@ func TestSendToMissingStreamFailsClearly(t *testing.T) {
 func TestSendStopsOnContextAndFlushes(t *testing.T) {
 	emu := kinesisemu.Require(t)
 	stream := emu.NewStream(t, 1)
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
 	defer cancel()
 	// A Ctrl-C ends generation; everything generated must still be delivered.
 	sum, err := Run(ctx, emu.Client(), Options{Stream: stream, Rate: 400, PartitionKey: KeyTenant, Generator: telemetry.Options{RunID: "ctrlc"}})

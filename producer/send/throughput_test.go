@@ -31,7 +31,7 @@ func sendAtCapacity(t testing.TB, shards int, key string, aggregate bool, d time
 	t.Helper()
 	srv := shardlimit.Start(shards)
 	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), d+time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), d+time.Minute)
 	defer cancel()
 	cpuStart := processCPU()
 	sum, err := Run(ctx, kinesisemu.ClientAt(srv.URL), Options{

@@ -1,7 +1,6 @@
 package streamwriter
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -42,7 +41,7 @@ func aggOptions() Options {
 // hash to the shard its explicit hash key names, and every record arrives exactly once.
 func TestAggregatesNeverMixShards(t *testing.T) {
 	f := newFake(4)
-	w, err := New(context.Background(), f, aggOptions())
+	w, err := New(t.Context(), f, aggOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func TestAggregateLimits(t *testing.T) {
 	f := newFake(1)
 	o := aggOptions()
 	o.AggregateBytes = MaxAggregateBytes
-	w, err := New(context.Background(), f, o)
+	w, err := New(t.Context(), f, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +142,7 @@ func TestAggregateLimits(t *testing.T) {
 	f = newFake(8)
 	o = aggOptions()
 	o.AggregateBytes = MinAggregateBytes
-	if w, err = New(context.Background(), f, o); err != nil {
+	if w, err = New(t.Context(), f, o); err != nil {
 		t.Fatal(err)
 	}
 	putAll(t, w, numbered(30000, 100))
@@ -178,7 +177,7 @@ func TestAggregateAccountingCountsEvents(t *testing.T) {
 		}
 		return nil, nil
 	}
-	w, err := New(context.Background(), f, aggOptions())
+	w, err := New(t.Context(), f, aggOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,11 +191,11 @@ func TestAggregateAccountingCountsEvents(t *testing.T) {
 	f.respond = func(int, []types.PutRecordsRequestEntry) (map[int]string, error) {
 		return map[int]string{0: "KMSAccessDeniedException"}, nil
 	}
-	if w, err = New(context.Background(), f, aggOptions()); err != nil {
+	if w, err = New(t.Context(), f, aggOptions()); err != nil {
 		t.Fatal(err)
 	}
 	putAll(t, w, numbered(100, 50))
-	st, err = w.Close(context.Background())
+	st, err = w.Close(t.Context())
 	if err == nil || st.Failed != 100 || st.Accepted != 0 || st.Put != 100 {
 		t.Fatalf("refused aggregate: %v %+v", err, st)
 	}
@@ -206,7 +205,7 @@ func TestAggregateSizeIsValidated(t *testing.T) {
 	for _, n := range []int{MinAggregateBytes - 1, MaxAggregateBytes + 1} {
 		o := aggOptions()
 		o.AggregateBytes = n
-		if _, err := New(context.Background(), newFake(1), o); err == nil || !strings.Contains(err.Error(), "aggregate size") {
+		if _, err := New(t.Context(), newFake(1), o); err == nil || !strings.Contains(err.Error(), "aggregate size") {
 			t.Errorf("AggregateBytes %d: %v", n, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package streamwriter
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -11,7 +10,7 @@ import (
 )
 
 func TestPartitionHashIsKinesisRouting(t *testing.T) {
-	m, err := listOpenShards(context.Background(), newFake(4), "s")
+	m, err := listOpenShards(t.Context(), newFake(4), "s")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +31,7 @@ func TestPartitionHashIsKinesisRouting(t *testing.T) {
 // tenant partition keys put about 40 % of events on one of four shards, capping the stream at about 0.63 of
 // its capacity, while event-id keys spread evenly.
 func TestTenantKeysSkewFourShards(t *testing.T) {
-	m, err := listOpenShards(context.Background(), newFake(4), "s")
+	m, err := listOpenShards(t.Context(), newFake(4), "s")
 	if err != nil {
 		t.Fatal(err)
 	}

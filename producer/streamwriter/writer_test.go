@@ -90,7 +90,7 @@ func fastOptions() Options {
 func putAll(t *testing.T, w *Writer, recs []Record) {
 	t.Helper()
 	for _, r := range recs {
-		if err := w.Put(context.Background(), r); err != nil {
+		if err := w.Put(t.Context(), r); err != nil {
 			t.Fatalf("put: %v", err)
 		}
 	}
@@ -108,7 +108,7 @@ func numbered(n, size int) []Record {
 
 func closeWriter(t *testing.T, w *Writer) Stats {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	st, err := w.Close(ctx)
 	if err != nil {
@@ -123,7 +123,7 @@ func TestBatchRecordLimitEdges(t *testing.T) {
 		opts := fastOptions()
 		opts.Linger = time.Second // only the record limit may cut batches
 		opts.QueueSize = 2000
-		w, err := New(context.Background(), f, opts)
+		w, err := New(t.Context(), f, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,12 +151,12 @@ func TestBatchByteLimitEdges(t *testing.T) {
 		f := newFake(1)
 		opts := fastOptions()
 		opts.Linger = time.Second
-		w, err := New(context.Background(), f, opts)
+		w, err := New(t.Context(), f, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < tc.records; i++ {
-			if err := w.Put(context.Background(), rec(i)); err != nil {
+			if err := w.Put(t.Context(), rec(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -178,7 +178,7 @@ func TestBatchByteLimitEdges(t *testing.T) {
 
 func TestRecordLimitEdges(t *testing.T) {
 	f := newFake(1)
-	w, err := New(context.Background(), f, fastOptions())
+	w, err := New(t.Context(), f, fastOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,12 +192,12 @@ func TestRecordLimitEdges(t *testing.T) {
 		{Data: []byte("x"), PartitionKey: ""},
 	}
 	for _, r := range ok {
-		if err := w.Put(context.Background(), r); err != nil {
+		if err := w.Put(t.Context(), r); err != nil {
 			t.Errorf("record of %d+%d bytes rejected: %v", len(r.Data), len(r.PartitionKey), err)
 		}
 	}
 	for _, r := range bad {
-		if err := w.Put(context.Background(), r); err == nil {
+		if err := w.Put(t.Context(), r); err == nil {
 			t.Errorf("record of %d+%d bytes accepted", len(r.Data), len(r.PartitionKey))
 		}
 	}
@@ -220,7 +220,7 @@ func TestPerRecordFailuresAreRetried(t *testing.T) {
 		}
 		return failed, nil
 	}
-	w, err := New(context.Background(), f, fastOptions())
+	w, err := New(t.Context(), f, fastOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestWholeRequestErrorsAreRetried(t *testing.T) {
 		}
 		return nil, nil
 	}
-	w, err := New(context.Background(), f, fastOptions())
+	w, err := New(t.Context(), f, fastOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,14 +275,14 @@ func TestNonRetryableErrorStopsWithExactCounts(t *testing.T) {
 	}
 	opts := fastOptions()
 	opts.MaxInFlight = 1
-	w, err := New(context.Background(), f, opts)
+	w, err := New(t.Context(), f, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var putErr error
 	put := 0
 	for i, r := range numbered(3000, 10) {
-		if putErr = w.Put(context.Background(), r); putErr != nil {
+		if putErr = w.Put(t.Context(), r); putErr != nil {
 			break
 		}
 		put = i + 1
@@ -290,7 +290,7 @@ func TestNonRetryableErrorStopsWithExactCounts(t *testing.T) {
 			time.Sleep(50 * time.Millisecond) // let the first batches fail
 		}
 	}
-	st, err := w.Close(context.Background())
+	st, err := w.Close(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("close error %v", err)
 	}
@@ -311,12 +311,12 @@ func TestCloseDeadlineAbandonsRetriesAndCountsThem(t *testing.T) {
 		}
 		return failed, nil
 	}
-	w, err := New(context.Background(), f, fastOptions())
+	w, err := New(t.Context(), f, fastOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	putAll(t, w, numbered(100, 10))
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	st, err := w.Close(ctx)

@@ -3,7 +3,6 @@ package verify
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -53,7 +52,7 @@ func key(n int, at time.Time) string {
 
 func run(t *testing.T, srv *s3fake.Server, o Options) *Report {
 	t.Helper()
-	r, err := Run(context.Background(), srv.Client(), o)
+	r, err := Run(t.Context(), srv.Client(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +176,7 @@ func TestDuplicatesAndSince(t *testing.T) {
 
 func TestMissingBucketAndEmptyPrefix(t *testing.T) {
 	srv := s3fake.Start(t)
-	_, err := Run(context.Background(), srv.Client(), Options{Bucket: "nope"})
+	_, err := Run(t.Context(), srv.Client(), Options{Bucket: "nope"})
 	if err == nil || !strings.Contains(err.Error(), "bucket nope does not exist") {
 		t.Errorf("missing bucket: %v", err)
 	}
@@ -199,7 +198,7 @@ func BenchmarkVerify100Objects100kEvents(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		r, err := Run(context.Background(), srv.Client(), Options{Bucket: "lab", Expect: 100000})
+		r, err := Run(b.Context(), srv.Client(), Options{Bucket: "lab", Expect: 100000})
 		if err != nil || !r.OK || r.Distinct != 100000 {
 			b.Fatalf("%v %s", err, r.Text())
 		}

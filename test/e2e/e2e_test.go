@@ -107,7 +107,7 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) *s3fak
 	const n = 3000
 
 	// The delivery stand-in runs the whole time, like Firehose: 1 MiB or (shortened) 1 s batches.
-	deliverCtx, stopDelivery := context.WithCancel(context.Background())
+	deliverCtx, stopDelivery := context.WithCancel(t.Context())
 	delivered := make(chan error, 1)
 	go func() {
 		delivered <- firehose.Deliver(deliverCtx, emu.Client(), s3srv.Client(), firehose.Options{
@@ -117,7 +117,7 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) *s3fak
 	}()
 	defer stopDelivery()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	sum, err := send.Run(ctx, emu.Client(), send.Options{
 		Stream: stream, Rate: 0, Count: n, PartitionKey: send.KeyTenant, Generator: telemetry.Options{RunID: "e2e"},

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -141,7 +140,7 @@ var hourFolder = regexp.MustCompile(`/(\d{4}/\d{2}/\d{2}/\d{2})/`)
 func downloadEvents(t *testing.T, s3srv *s3fake.Server, bucket, dir string) []deliveredEvent {
 	var events []deliveredEvent
 	for _, key := range s3srv.Keys(t, bucket) {
-		out, err := s3srv.Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		out, err := s3srv.Client().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 		if err != nil {
 			t.Fatal(err)
 		}
