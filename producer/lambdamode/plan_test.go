@@ -51,9 +51,11 @@ func TestPlanKeepsAReserveForShortInvocations(t *testing.T) {
 		{3 * time.Second, 2 * time.Second, 800 * time.Millisecond},
 		{0, 0, 0},
 	} {
-		w, f := lab.Plan(tc.remaining)
-		if w != tc.window || f != tc.flush {
-			t.Errorf("lab.Plan(%v) = %v, %v; want %v, %v", tc.remaining, w, f, tc.window, tc.flush)
-		}
+		t.Run(tc.remaining.String(), func(t *testing.T) {
+			w, f := lab.Plan(tc.remaining)
+			if w != tc.window || f != tc.flush {
+				t.Errorf("lab.Plan(%v) = %v, %v; want %v, %v", tc.remaining, w, f, tc.window, tc.flush)
+			}
+		})
 	}
 }

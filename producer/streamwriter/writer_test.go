@@ -119,24 +119,26 @@ func closeWriter(t *testing.T, w *Writer) Stats {
 
 func TestBatchRecordLimitEdges(t *testing.T) {
 	for _, tc := range []struct{ records, wantRequests int }{{500, 1}, {501, 2}, {1000, 2}} {
-		f := newFake(1)
-		opts := fastOptions()
-		opts.Linger = time.Second // only the record limit may cut batches
-		opts.QueueSize = 2000
-		w, err := New(t.Context(), f, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		putAll(t, w, numbered(tc.records, 10))
-		st := closeWriter(t, w)
-		if len(f.requests) != tc.wantRequests || st.Accepted != int64(tc.records) {
-			t.Errorf("%d records: %d requests, %d accepted; want %d requests", tc.records, len(f.requests), st.Accepted, tc.wantRequests)
-		}
-		for _, r := range f.requests {
-			if len(r) > MaxBatchRecords {
-				t.Errorf("request of %d records", len(r))
+		t.Run(fmt.Sprintf("%d records", tc.records), func(t *testing.T) {
+			f := newFake(1)
+			opts := fastOptions()
+			opts.Linger = time.Second // only the record limit may cut batches
+			opts.QueueSize = 2000
+			w, err := New(t.Context(), f, opts)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
+			putAll(t, w, numbered(tc.records, 10))
+			st := closeWriter(t, w)
+			if len(f.requests) != tc.wantRequests || st.Accepted != int64(tc.records) {
+				t.Errorf("%d records: %d requests, %d accepted; want %d requests", tc.records, len(f.requests), st.Accepted, tc.wantRequests)
+			}
+			for _, r := range f.requests {
+				if len(r) > MaxBatchRecords {
+					t.Errorf("request of %d records", len(r))
+				}
+			}
+		})
 	}
 }
 
@@ -148,31 +150,33 @@ func TestBatchByteLimitEdges(t *testing.T) {
 		return Record{Data: d, PartitionKey: key}
 	}
 	for _, tc := range []struct{ records, wantRequests int }{{5, 1}, {6, 2}} {
-		f := newFake(1)
-		opts := fastOptions()
-		opts.Linger = time.Second
-		w, err := New(t.Context(), f, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < tc.records; i++ {
-			if err := w.Put(t.Context(), rec(i)); err != nil {
+		t.Run(fmt.Sprintf("%d records", tc.records), func(t *testing.T) {
+			f := newFake(1)
+			opts := fastOptions()
+			opts.Linger = time.Second
+			w, err := New(t.Context(), f, opts)
+			if err != nil {
 				t.Fatal(err)
 			}
-		}
-		closeWriter(t, w)
-		if len(f.requests) != tc.wantRequests {
-			t.Errorf("%d MiB records: %d requests, want %d", tc.records, len(f.requests), tc.wantRequests)
-		}
-		for _, r := range f.requests {
-			n := 0
-			for _, e := range r {
-				n += len(e.Data) + len(*e.PartitionKey)
+			for i := 0; i < tc.records; i++ {
+				if err := w.Put(t.Context(), rec(i)); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if n > MaxBatchBytes {
-				t.Errorf("request of %d bytes", n)
+			closeWriter(t, w)
+			if len(f.requests) != tc.wantRequests {
+				t.Errorf("%d MiB records: %d requests, want %d", tc.records, len(f.requests), tc.wantRequests)
 			}
-		}
+			for _, r := range f.requests {
+				n := 0
+				for _, e := range r {
+					n += len(e.Data) + len(*e.PartitionKey)
+				}
+				if n > MaxBatchBytes {
+					t.Errorf("request of %d bytes", n)
+				}
+			}
+		})
 	}
 }
 
@@ -352,9 +356,11 @@ func TestClassify(t *testing.T) {
 		{&types.KMSAccessDeniedException{}, fatal},
 		{httpError(400), fatal},
 	} {
-		if got := classify(tc.err); got != tc.want {
-			t.Errorf("classify(%T %v) = %d, want %d", tc.err, tc.err, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%T %v", tc.err, tc.err), func(t *testing.T) {
+			if got := classify(tc.err); got != tc.want {
+				t.Errorf("classify(%T %v) = %d, want %d", tc.err, tc.err, got, tc.want)
+			}
+		})
 	}
 	for code, want := range map[string]verdict{
 		"ProvisionedThroughputExceededException": throttle, "KMSThrottlingException": throttle,

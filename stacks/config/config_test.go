@@ -215,16 +215,18 @@ func TestLayoutMatchesFirehoseFolders(t *testing.T) {
 		{map[string]any{"prefix": "raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"},
 			"raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/", "raw/year=${datehour}/", "yyyy'/month='MM'/day='dd", "DAYS", "%Y/month=%m/day=%d"},
 	} {
-		c, err := FromContext(tc.overrides)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := c.Layout()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if l.FirehosePrefix != tc.firehosePrefix || l.Template != tc.template || l.DateFormat != tc.format || l.DateUnit != tc.unit || l.TrinoDateFormat() != tc.sql {
-			t.Errorf("%v: got %+v (trino %q)", tc.overrides, l, l.TrinoDateFormat())
-		}
+		t.Run(tc.firehosePrefix, func(t *testing.T) {
+			c, err := FromContext(tc.overrides)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := c.Layout()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.FirehosePrefix != tc.firehosePrefix || l.Template != tc.template || l.DateFormat != tc.format || l.DateUnit != tc.unit || l.TrinoDateFormat() != tc.sql {
+				t.Errorf("%v: got %+v (trino %q)", tc.overrides, l, l.TrinoDateFormat())
+			}
+		})
 	}
 }
