@@ -29,7 +29,7 @@ func synth() (err error) {
 		}
 	}()
 	// cdk-nag checks every synth and make test runs cfn-lint on every variant; the built-in validator (the same
-	// linter) would add ~3 s to every synth. See README, "Validation".
+	// linter) would add ~3 s to every synth. See docs/security.md, "Validation".
 	app := awscdk.NewApp(&awscdk.AppProps{BuiltinCloudFormationValidation: jsii.Bool(false)})
 	if _, err := stacks.Build(app); err != nil {
 		return err

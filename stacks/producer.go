@@ -17,7 +17,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
 )
 
-// Producer function settings; the timing (schedule, timeout, event age) is lambdaspec's, which the handler reads too.
+// Producer function settings; the timing (schedule, timeout, event age) is internal/lab's, which the handler reads too.
 const (
 	producerMemoryMiB = 128
 	producerPackage   = "producer"

@@ -23,7 +23,7 @@ const (
 )
 
 // Timing of the scheduled producer. The function times out well before the schedule's next tick, so two
-// invocations never overlap even without reserved concurrency (which new accounts cannot grant; see README).
+// invocations never overlap even without reserved concurrency (which new accounts cannot grant; see docs/deploying.md).
 const (
 	// SchedulePeriod is the EventBridge rule's rate.
 	SchedulePeriod = time.Minute

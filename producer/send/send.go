@@ -14,7 +14,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
-// Partition key choices; their one home is lambdaspec, which the stack reads too.
+// Partition key choices; their one home is internal/lab, which the stack reads too.
 const (
 	KeyTenant = lab.KeyTenant
 	KeyEvent  = lab.KeyEvent

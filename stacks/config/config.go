@@ -16,7 +16,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
-// Limits that the validation enforces; each is documented in the README's context table.
+// Limits that the validation enforces; each is documented in docs/configuration.md (generated from Settings).
 const (
 	// MaxShardCount guards against a mistyped shard count (see lab.MaxShardCount).
 	MaxShardCount = lab.MaxShardCount
@@ -98,7 +98,7 @@ func Default() Config {
 		LogRetentionDays:      14,
 		Producer:              true,
 		// 10 events/s is 1 % of one shard's limit; Firehose bills each ~300-byte record as 5 KB, so a day costs
-		// about $0.13 of Firehose ingestion plus the function's ~$0.10 (see README, Cost).
+		// about $0.13 of Firehose ingestion plus the function's ~$0.10 (see docs/deploying.md, Cost).
 		ProducerRate:       10,
 		Monitoring:         true,
 		Query:              true,
@@ -107,37 +107,56 @@ func Default() Config {
 	}
 }
 
-// Setting describes one context key: its name, what it means, and how a raw context value lands in Config.
+// Setting describes one context key: its name, what it means and allows, and how a raw context value lands in
+// Config. Doc is the key's documentation: docs/configuration.md is generated from it (Reference).
 type Setting struct {
 	Key   string
 	Doc   string
 	apply func(c *Config, raw any) error
+	value func(c Config) string // the key's value in c, as a person would write it
 }
 
-// Settings lists every context key the app reads, in the order the README documents them.
+// Settings lists every context key the app reads, in the order the reference documents them.
 var Settings = []Setting{
-	str("namePrefix", "prefix for stack and resource names, e.g. alice (lowercase letters, digits, '-')", func(c *Config) *string { return &c.NamePrefix }),
-	str("streamName", "Kinesis data stream name", func(c *Config) *string { return &c.StreamName }),
-	integer("shardCount", "provisioned shards of the stream", func(c *Config) *int { return &c.ShardCount }),
-	integer("retentionHours", "hours the stream keeps records", func(c *Config) *int { return &c.RetentionHours }),
-	str("deliveryStreamName", "Firehose delivery stream name", func(c *Config) *string { return &c.DeliveryStreamName }),
-	str("bucketName", "existing S3 bucket to write into instead of creating one (the stack never changes or deletes it)", func(c *Config) *string { return &c.BucketName }),
-	str("prefix", "S3 key prefix of delivered objects; must end in '/'", func(c *Config) *string { return &c.Prefix }),
-	str("errorPrefix", "S3 key prefix of records Firehose could not deliver", func(c *Config) *string { return &c.ErrorPrefix }),
-	integer("bufferSizeMiB", "Firehose buffer size in MiB", func(c *Config) *int { return &c.BufferSizeMiB }),
-	integer("bufferIntervalSeconds", "Firehose buffer interval in seconds", func(c *Config) *int { return &c.BufferIntervalSeconds }),
-	str("compression", "compression of delivered objects", func(c *Config) *string { return &c.Compression }),
-	integer("logRetentionDays", "retention of the stack's CloudWatch log groups", func(c *Config) *int { return &c.LogRetentionDays }),
-	boolean("retain", "true keeps bucket, stream and log groups on cdk destroy", func(c *Config) *bool { return &c.Retain }),
-	boolean("producer", "deploy the producer Lambda function and its one-minute schedule", func(c *Config) *bool { return &c.Producer }),
-	integer("producerRate", "events per second the producer function sends", func(c *Config) *int { return &c.ProducerRate }),
-	boolean("producerAggregate", "the producer function packs events into KPL aggregated records (Firehose de-aggregates them)", func(c *Config) *bool { return &c.ProducerAggregate }),
-	integer("producerReservedConcurrency", "reserved concurrency of the producer function: 0 (none) or 1; needs account room", func(c *Config) *int { return &c.ProducerReservedConcurrency }),
-	boolean("monitoring", "deploy CloudWatch alarms and the pipeline dashboard", func(c *Config) *bool { return &c.Monitoring }),
-	str("alarmEmail", "e-mail address every alarm notifies through an encrypted SNS topic", func(c *Config) *string { return &c.AlarmEmail }),
-	boolean("query", "declare the Glue table, Athena workgroup and saved queries over the delivered data", func(c *Config) *bool { return &c.Query }),
-	integer("queryScanCutoffMiB", "the Athena workgroup's per-query scanned-data limit in MiB", func(c *Config) *int { return &c.QueryScanCutoffMiB }),
-	str("partitioning", "key layout: time (Firehose's hour folders) or tenant (dynamic partitioning by tenant, then hour)", func(c *Config) *string { return &c.Partitioning }),
+	str("namePrefix", "Prefix of the stack and every named resource (`alice-TenantMetricsLab`, `alice-tenant-metrics-stream`, ...), so several people can share an account. 1-20 of `a-z 0-9 -`, starting with a letter. In Glue names `-` becomes `_`.", func(c *Config) *string { return &c.NamePrefix }),
+	str("streamName", "Kinesis data stream name (before `namePrefix`): 1-128 of `A-Z a-z 0-9 _ . -` with the prefix.", func(c *Config) *string { return &c.StreamName }),
+	integer("shardCount", "Provisioned shards of the stream: 1-50 (a guard against typos: a shard costs about $11 a month; raise `MaxShardCount` deliberately).", func(c *Config) *int { return &c.ShardCount }),
+	integer("retentionHours", "Hours the stream keeps records: 24-8760.", func(c *Config) *int { return &c.RetentionHours }),
+	str("deliveryStreamName", "Firehose stream name (before `namePrefix`): 1-64 of `A-Z a-z 0-9 _ . -` with the prefix.", func(c *Config) *string { return &c.DeliveryStreamName }),
+	str("bucketName", "An existing general-purpose bucket (3-63 of `a-z 0-9 . -`) to write into instead of creating one; the stack only references it: no bucket policy, never emptied or deleted. Empty: the stack creates a bucket.", func(c *Config) *string { return &c.BucketName }),
+	str("prefix", "S3 key prefix of delivered objects: must end with `/`, must not start with `/`; Firehose `!{timestamp:...}` expressions allowed.", func(c *Config) *string { return &c.Prefix }),
+	str("errorPrefix", "S3 key prefix of records Firehose could not deliver: must end with `/`; with expressions it must contain `!{firehose:error-output-type}`; differs from `prefix`.", func(c *Config) *string { return &c.ErrorPrefix }),
+	integer("bufferSizeMiB", "Firehose buffer size in MiB: 1-128 (at least 64 with `partitioning=tenant`).", func(c *Config) *int { return &c.BufferSizeMiB }),
+	integer("bufferIntervalSeconds", "Firehose buffer interval in seconds: 0-900 (at least 60 with `partitioning=tenant`).", func(c *Config) *int { return &c.BufferIntervalSeconds }),
+	str("compression", "Compression of delivered objects: `UNCOMPRESSED`, `GZIP`, `ZIP`, `Snappy`, `HADOOP_SNAPPY` (`GZIP` or `UNCOMPRESSED` with `query=true`, which Athena reads as they are).", func(c *Config) *string { return &c.Compression }),
+	integer("logRetentionDays", "Retention of the stack's log groups: a finite CloudWatch Logs period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).", func(c *Config) *int { return &c.LogRetentionDays }),
+	boolean("retain", "`true` keeps the buckets (with their policies), the stream and the log groups on `cdk destroy`, and does not empty the buckets.", func(c *Config) *bool { return &c.Retain }),
+	boolean("producer", "Deploy the producer Lambda function and its one-minute schedule; `false` leaves out the function, its schedule, role and log group.", func(c *Config) *bool { return &c.Producer }),
+	integer("producerRate", "Events per second the producer function sends: 1 to 1,000 x `shardCount` (one shard takes 1,000 records/s).", func(c *Config) *int { return &c.ProducerRate }),
+	boolean("producerAggregate", "`true` makes the producer function pack events into KPL aggregated records (see [the producer](producer.md#aggregation)); Firehose de-aggregates them.", func(c *Config) *bool { return &c.ProducerAggregate }),
+	integer("producerReservedConcurrency", "`0` (none) or `1`: reserved concurrency of the producer function. Off by default because new accounts cannot grant it (see [deploying](deploying.md#new-accounts)); the timeout already prevents overlapping runs.", func(c *Config) *int { return &c.ProducerReservedConcurrency }),
+	boolean("monitoring", "Deploy the CloudWatch alarms and the pipeline dashboard.", func(c *Config) *bool { return &c.Monitoring }),
+	str("alarmEmail", "An e-mail address: creates an encrypted SNS topic with that subscription and wires every alarm to it (needs `monitoring=true`). Empty: no topic.", func(c *Config) *string { return &c.AlarmEmail }),
+	boolean("query", "Declare the Glue table, the Athena workgroup, its results bucket and the saved queries over the delivered data (see [querying](querying.md)).", func(c *Config) *bool { return &c.Query }),
+	integer("queryScanCutoffMiB", "The Athena workgroup's per-query scanned-data limit in MiB: 10-1048576 (a cost guard: 1 GiB costs about half a cent).", func(c *Config) *int { return &c.QueryScanCutoffMiB }),
+	str("partitioning", "Key layout: `time` (Firehose's `yyyy/MM/dd/HH/` folders under `prefix`) or `tenant` (dynamic partitioning into `tenant_id=<id>/yyyy/MM/dd/HH/`; needs `bufferSizeMiB` >= 64 and `bufferIntervalSeconds` >= 60; see [querying](querying.md#per-tenant-folders-partitioningtenant)).", func(c *Config) *string { return &c.Partitioning }),
+}
+
+// Reference renders the configuration reference table (docs/configuration.md) from Settings and Default.
+func Reference() string {
+	var b strings.Builder
+	b.WriteString("| key | default | meaning and allowed values |\n| --- | --- | --- |\n")
+	def := Default()
+	for _, s := range Settings {
+		v := s.value(def)
+		if v == "" {
+			v = "(empty)"
+		} else {
+			v = "`" + v + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s.Key, v, s.Doc)
+	}
+	return b.String()
 }
 
 // appKey matches the context keys that belong to this app: plain camelCase words. Keys the CDK itself uses always
@@ -409,7 +428,7 @@ func prefixRule(p string) string {
 }
 
 func str(key, doc string, field func(*Config) *string) Setting {
-	return Setting{Key: key, Doc: doc, apply: func(c *Config, raw any) error {
+	return Setting{Key: key, Doc: doc, value: func(c Config) string { return *field(&c) }, apply: func(c *Config, raw any) error {
 		s, ok := raw.(string)
 		if !ok {
 			return fmt.Errorf("invalid context value %s=%v: must be a string", key, raw)
@@ -420,7 +439,7 @@ func str(key, doc string, field func(*Config) *string) Setting {
 }
 
 func integer(key, doc string, field func(*Config) *int) Setting {
-	return Setting{Key: key, Doc: doc, apply: func(c *Config, raw any) error {
+	return Setting{Key: key, Doc: doc, value: func(c Config) string { return strconv.Itoa(*field(&c)) }, apply: func(c *Config, raw any) error {
 		n, err := parseInt(raw)
 		if err != nil {
 			return fmt.Errorf("invalid context value %s=%q: must be a whole number: %w", key, fmt.Sprint(raw), err)
@@ -431,7 +450,7 @@ func integer(key, doc string, field func(*Config) *int) Setting {
 }
 
 func boolean(key, doc string, field func(*Config) *bool) Setting {
-	return Setting{Key: key, Doc: doc, apply: func(c *Config, raw any) error {
+	return Setting{Key: key, Doc: doc, value: func(c Config) string { return strconv.FormatBool(*field(&c)) }, apply: func(c *Config, raw any) error {
 		switch v := raw.(type) {
 		case bool:
 			*field(c) = v
