@@ -160,3 +160,25 @@ func copyDir(t *testing.T, src string) string {
 	}
 	return dst
 }
+
+// TestWorkflowsRunASupportedNode: every workflow takes Node from .nvmrc, and .nvmrc names a Node LTS line the CDK
+// CLI and jsii support (22 or later; 20 reached end of life in April 2026).
+func TestWorkflowsRunASupportedNode(t *testing.T) {
+	nvmrc, err := os.ReadFile(filepath.Join("..", ".nvmrc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if major := strings.TrimSpace(string(nvmrc)); major != "22" && major != "24" {
+		t.Errorf(".nvmrc says %q: use a supported LTS (22 or 24)", major)
+	}
+	workflows, _ := filepath.Glob(filepath.Join("..", ".github", "workflows", "*.yml"))
+	for _, w := range workflows {
+		data, err := os.ReadFile(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "actions/setup-node") && !strings.Contains(string(data), "node-version-file: .nvmrc") {
+			t.Errorf("%s sets up Node without .nvmrc", w)
+		}
+	}
+}
