@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -38,6 +39,7 @@ func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, removal awscdk.Rem
 				RemovalPolicy: removal,
 			})
 			groups = append(groups, lg.Node().DefaultChild().(awscdk.CfnResource))
+			denyUnownedLogGroups(res)
 		}
 	}
 	for _, cr := range customs {
@@ -45,4 +47,34 @@ func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, removal awscdk.Rem
 			cr.AddResourceDependency(g, jsii.String("the provider writes its logs there from its first invocation"))
 		}
 	}
+}
+
+// noUnownedLogGroups is the statement every function role of the stack carries. Lambda delivers a function's log
+// lines up to minutes after the invocation ("It may take 5 to 10 minutes for logs to show up",
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html) and creates the group if the role
+// allows logs:CreateLogGroup. A late line after `cdk destroy` deleted the stack's group would recreate it,
+// unowned and without expiry; with this Deny Lambda can only write to the groups the stack owns.
+func noUnownedLogGroups() awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("NoUnownedLogGroups"),
+		Effect:    awsiam.Effect_DENY,
+		Actions:   jsii.Strings("logs:CreateLogGroup"),
+		Resources: jsii.Strings("*"),
+	})
+}
+
+// denyUnownedLogGroups adds noUnownedLogGroups to the role of a function aws-cdk-lib declares as a raw
+// CfnResource (the auto-delete provider: its role has AWSLambdaBasicExecutionRole, logs:CreateLogGroup on *).
+func denyUnownedLogGroups(fn awscdk.CfnResource) {
+	role, ok := fn.Node().Scope().Node().TryFindChild(jsii.String("Role")).(awscdk.CfnResource)
+	if !ok {
+		panic("stacks: no Role beside function " + *fn.Node().Path() + ": cannot deny it unowned log groups")
+	}
+	role.AddPropertyOverride(jsii.String("Policies"), []any{map[string]any{
+		"PolicyName": "NoUnownedLogGroups",
+		"PolicyDocument": map[string]any{
+			"Version":   "2012-10-17",
+			"Statement": []any{noUnownedLogGroups().ToStatementJson()},
+		},
+	}})
 }

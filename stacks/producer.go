@@ -59,6 +59,7 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
 				Resources: &[]*string{logs.LogGroupArn()},
 			}),
+			noUnownedLogGroups(),
 		},
 	})
 	fn := awslambda.NewFunction(stack, jsii.String("Producer"), &awslambda.FunctionProps{

@@ -83,10 +83,14 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 				Columns:      columns,
 				InputFormat:  jsii.String("org.apache.hadoop.mapred.TextInputFormat"),
 				OutputFormat: jsii.String("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"),
-				// The OpenX JSON SerDe reads one JSON object per line; Athena decompresses .gz objects by their
-				// extension. https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html
+				// The Hive JSON SerDe reads one JSON object per line (our events: lowercase keys, no duplicates,
+				// nested objects as structs, epoch seconds as bigint); Athena decompresses .gz objects by their
+				// extension. Not the OpenX SerDe: Athena documents that its results "can be non-deterministic",
+				// with more or fewer rows than expected or unexpected nulls, and names Hive's as the fix.
+				// https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html
+				// https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html ("Considerations and limitations")
 				SerdeInfo: &awsglue.CfnTable_SerdeInfoProperty{
-					SerializationLibrary: jsii.String("org.openx.data.jsonserde.JsonSerDe"),
+					SerializationLibrary: jsii.String(config.JSONSerDe),
 				},
 				Compressed: jsii.Bool(cfg.Compression == "GZIP"),
 			},

@@ -111,3 +111,68 @@ func TestCustomResourcesWaitForTheProviderLogGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFunctionRoleMayCreateALogGroup walks every golden template: the role of every Lambda function carries an
+// explicit Deny of logs:CreateLogGroup. Lambda delivers log lines minutes after an invocation ("It may take 5 to
+// 10 minutes for logs to show up", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html),
+// so the auto-delete provider's last lines (its role has AWSLambdaBasicExecutionRole: CreateLogGroup on *) could
+// recreate /aws/lambda/<function> after `cdk destroy` deleted the stack's group.
+func TestNoFunctionRoleMayCreateALogGroup(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.template.json"))
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".template.json"), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tmpl struct{ Resources map[string]map[string]any }
+			if err := json.Unmarshal(data, &tmpl); err != nil {
+				t.Fatal(err)
+			}
+			denies := func(doc any) bool {
+				d, _ := doc.(map[string]any)
+				stmts, _ := d["Statement"].([]any)
+				for _, s := range stmts {
+					st := s.(map[string]any)
+					if st["Effect"] == "Deny" && jsonOf(st["Action"]) == `"logs:CreateLogGroup"` && st["Resource"] == "*" {
+						return true
+					}
+				}
+				return false
+			}
+			denied := map[string]bool{} // role logical id -> has the Deny
+			for _, r := range tmpl.Resources {
+				if p, _ := r["Properties"].(map[string]any); r["Type"] == "AWS::IAM::Policy" && denies(p["PolicyDocument"]) {
+					for _, role := range p["Roles"].([]any) {
+						denied[role.(map[string]any)["Ref"].(string)] = true
+					}
+				}
+			}
+			for id, r := range tmpl.Resources {
+				if r["Type"] != "AWS::IAM::Role" {
+					continue
+				}
+				policies, _ := r["Properties"].(map[string]any)["Policies"].([]any)
+				for _, pol := range policies {
+					if denies(pol.(map[string]any)["PolicyDocument"]) {
+						denied[id] = true
+					}
+				}
+			}
+			functions := 0
+			for id, r := range tmpl.Resources {
+				if r["Type"] != "AWS::Lambda::Function" {
+					continue
+				}
+				functions++
+				role := r["Properties"].(map[string]any)["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+				if !denied[role] {
+					t.Errorf("function %s: its role %s may create log groups (no Deny of logs:CreateLogGroup)", id, role)
+				}
+			}
+			if functions == 0 && !strings.Contains(f, "retain") && !strings.Contains(f, "no-producer") {
+				t.Errorf("no function found: the walk reads nothing")
+			}
+		})
+	}
+}

@@ -39,8 +39,11 @@ func TestQueryTableReadsWhatTheProducerWrites(t *testing.T) {
 	if cols := sd["Columns"].([]any); cols[3].(map[string]any)["Type"] != "struct<id:string,name:string,tier:string>" {
 		t.Errorf("nested tenant must be a struct: %v", cols[3])
 	}
-	if jsonOf(sd["SerdeInfo"]) != `{"SerializationLibrary":"org.openx.data.jsonserde.JsonSerDe"}` ||
-		sd["InputFormat"] != "org.apache.hadoop.mapred.TextInputFormat" || in["TableType"] != "EXTERNAL_TABLE" {
+	// The Hive JSON SerDe, never OpenX's: Athena documents non-deterministic answers with it.
+	// https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html
+	if jsonOf(sd["SerdeInfo"]) != `{"SerializationLibrary":"org.apache.hive.hcatalog.data.JsonSerDe"}` ||
+		sd["InputFormat"] != "org.apache.hadoop.mapred.TextInputFormat" ||
+		sd["OutputFormat"] != "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat" || in["TableType"] != "EXTERNAL_TABLE" {
 		t.Errorf("storage descriptor %s", jsonOf(sd))
 	}
 	if got := jsonOf(sd["Location"]); !strings.Contains(got, `"s3://",{"Ref":"`+s.dataBucketID(t)+`"},"/stream/"`) {

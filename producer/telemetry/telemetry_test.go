@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -371,4 +372,53 @@ func splitStruct(s string) map[string]string {
 		out[name] = typ
 	}
 	return out
+}
+
+// TestEventsFitTheHiveJSONSerDe: the query table reads events with the Hive JSON SerDe, which expects one JSON
+// object per line and allows no duplicate keys in a struct; column names are lowercase, so every key is too.
+// https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html
+func TestEventsFitTheHiveJSONSerDe(t *testing.T) {
+	g, _ := NewGenerator(Options{RunID: "hive", Seed: 5, HasSeed: true})
+	lowercase := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	type object struct {
+		keys      map[string]bool
+		expectKey bool
+	}
+	var e Event
+	for range 200 {
+		g.Next(&e)
+		line := AppendNDJSON(nil, &e)
+		if bytes.Count(line, []byte("\n")) != 1 || line[len(line)-1] != '\n' {
+			t.Fatalf("not one line: %q", line)
+		}
+		dec := json.NewDecoder(bytes.NewReader(line))
+		var open []*object
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				break
+			}
+			var top *object
+			if len(open) > 0 {
+				top = open[len(open)-1]
+			}
+			switch {
+			case tok == json.Delim('{'):
+				open = append(open, &object{keys: map[string]bool{}, expectKey: true})
+			case tok == json.Delim('}'):
+				open = open[:len(open)-1]
+				if len(open) > 0 {
+					open[len(open)-1].expectKey = true // the nested object was the parent's value
+				}
+			case top != nil && top.expectKey:
+				key, _ := tok.(string)
+				if !lowercase.MatchString(key) || top.keys[key] {
+					t.Fatalf("key %q must be lowercase and once per object: %s", key, line)
+				}
+				top.keys[key], top.expectKey = true, false
+			case top != nil:
+				top.expectKey = true // a scalar value
+			}
+		}
+	}
 }

@@ -122,7 +122,7 @@ var Settings = []Setting{
 	str("streamName", "Kinesis data stream name (before `namePrefix`): 1-128 of `A-Z a-z 0-9 _ . -` with the prefix.", func(c *Config) *string { return &c.StreamName }),
 	integer("shardCount", "Provisioned shards of the stream: 1-50 (a guard against typos: a shard costs about $11 a month; raise `MaxShardCount` deliberately).", func(c *Config) *int { return &c.ShardCount }),
 	integer("retentionHours", "Hours the stream keeps records: 24-8760.", func(c *Config) *int { return &c.RetentionHours }),
-	str("deliveryStreamName", "Firehose stream name (before `namePrefix`): 1-64 of `A-Z a-z 0-9 _ . -` with the prefix.", func(c *Config) *string { return &c.DeliveryStreamName }),
+	str("deliveryStreamName", "Firehose stream name (before `namePrefix`): 1-64 of `A-Z a-z 0-9 _ . -` with the prefix. With `partitioning=tenant` the stream is named `<deliveryStreamName>_by_tenant`, so switching the layout replaces it (Firehose cannot switch dynamic partitioning in place).", func(c *Config) *string { return &c.DeliveryStreamName }),
 	str("bucketName", "An existing general-purpose bucket (3-63 of `a-z 0-9 . -`) to write into instead of creating one; the stack only references it: no bucket policy, never emptied or deleted. Empty: the stack creates a bucket.", func(c *Config) *string { return &c.BucketName }),
 	str("prefix", "S3 key prefix of delivered objects: must end with `/`, must not start with `/`; Firehose `!{timestamp:...}` expressions allowed.", func(c *Config) *string { return &c.Prefix }),
 	str("errorPrefix", "S3 key prefix of records Firehose could not deliver: must end with `/`; with expressions it must contain `!{firehose:error-output-type}`; differs from `prefix`.", func(c *Config) *string { return &c.ErrorPrefix }),
@@ -239,7 +239,7 @@ func (c Config) Validate() error {
 		bad("streamName", c.StreamName, "Kinesis stream names (with namePrefix) %s", msg)
 	}
 	if msg := streamNameRule(c.FirehoseStreamName(), 64); msg != "" {
-		bad("deliveryStreamName", c.DeliveryStreamName, "Firehose stream names (with namePrefix) %s", msg)
+		bad("deliveryStreamName", c.DeliveryStreamName, "Firehose stream names (with namePrefix, and %s with partitioning=tenant) %s", TenantLayoutSuffix, msg)
 	}
 	inRange("shardCount", c.ShardCount, 1, MaxShardCount)
 	inRange("retentionHours", c.RetentionHours, MinRetentionHours, MaxRetentionHours)
@@ -364,8 +364,20 @@ func (c Config) StackName() string {
 // KinesisStreamName is the data stream's physical name: streamName with namePrefix.
 func (c Config) KinesisStreamName() string { return c.ResourceName(c.StreamName) }
 
-// FirehoseStreamName is the delivery stream's physical name: deliveryStreamName with namePrefix.
-func (c Config) FirehoseStreamName() string { return c.ResourceName(c.DeliveryStreamName) }
+// FirehoseStreamName is the delivery stream's physical name: deliveryStreamName with namePrefix, and with
+// TenantLayoutSuffix under partitioning=tenant. Firehose can enable dynamic partitioning only when a stream is
+// created, and never disable it (https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html),
+// while CloudFormation would update the property in place and roll back. A name per layout makes the switch a
+// replacement, which CloudFormation can carry out only for a custom-named resource whose name changes.
+func (c Config) FirehoseStreamName() string {
+	if c.Partitioning == PartitioningTenant {
+		return c.ResourceName(c.DeliveryStreamName + TenantLayoutSuffix)
+	}
+	return c.ResourceName(c.DeliveryStreamName)
+}
+
+// TenantLayoutSuffix ends the Firehose stream's name under partitioning=tenant (see FirehoseStreamName).
+const TenantLayoutSuffix = "_by_tenant"
 
 // AlarmNamePrefix starts every alarm name of the deployment: named after the stack, two labs in one account keep
 // their alarms apart.

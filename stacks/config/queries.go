@@ -8,6 +8,10 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
+// JSONSerDe is the query table's SerDe for NDJSON: the Hive JSON SerDe (the OpenX one gives non-deterministic
+// answers in Athena; see stacks/query.go).
+const JSONSerDe = "org.apache.hive.hcatalog.data.JsonSerDe"
+
 // TableName is the Glue table over the delivered events.
 const TableName = "events"
 
