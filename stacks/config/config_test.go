@@ -230,3 +230,18 @@ func TestLayoutMatchesFirehoseFolders(t *testing.T) {
 		})
 	}
 }
+
+// TestGlueNamesFoldThePrefix: Glue names take lowercase letters, digits and '_', so the prefix's '-' become '_'
+// (the docs say so; this keeps them honest).
+func TestGlueNamesFoldThePrefix(t *testing.T) {
+	c, err := FromContext(map[string]any{"namePrefix": "alice-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.DatabaseName(); got != "alice_b_tenant_metrics_lab" {
+		t.Errorf("database %q", got)
+	}
+	if got := c.WorkGroupName(); got != "alice-b-tenant-metrics-lab" {
+		t.Errorf("workgroup %q", got)
+	}
+}
