@@ -26,6 +26,15 @@ $(VENV_STAMP): test/python/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r test/python/requirements.txt
 	touch $@
 
+# checkov pins libraries (networkx) below what cfn-lint uses, so it gets a virtual environment of its own.
+VENV_CHECKOV := .venv-checkov
+VENV_CHECKOV_STAMP := $(VENV_CHECKOV)/.requirements-installed
+$(VENV_CHECKOV_STAMP): test/python/checkov-requirements.txt
+	rm -rf $(VENV_CHECKOV)
+	python3 -m venv $(VENV_CHECKOV)
+	$(VENV_CHECKOV)/bin/pip install --quiet --disable-pip-version-check --no-input -r test/python/checkov-requirements.txt
+	touch $@
+
 # labcheck reads cdk.json and CDK_ARGS, so it checks the configuration and account the CDK CLI deploys.
 # Built, not `go run`: go run adds "exit status 1" to every finding's exit.
 LABCHECK := go build -o .cache/labcheck ./labcheck && .cache/labcheck
@@ -66,7 +75,7 @@ leftovers: ## read-only: what of the deployment still exists after destroy (exit
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json
 
-test: $(NPM_STAMP) $(VENV_STAMP) ## everything CI checks: formatting, tidy modules, vet, staticcheck, workflow lint, short fuzz runs, a real CLI synth, and all Go tests (emulator, cfn-lint, the saved queries on DuckDB included); ends with one summary line
+test: $(NPM_STAMP) $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## everything CI checks: formatting, tidy modules, vet, staticcheck, workflow lint, short fuzz runs, a real CLI synth, and all Go tests (emulator, cfn-lint, checkov, the saved queries on DuckDB included); ends with one summary line
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result" >&2; exit 1; }

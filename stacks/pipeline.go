@@ -140,6 +140,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	}
 	ownAutoDeleteLogs(stack, cfg, removal)
 	cleanForLint(stack)
+	skipCheckov(stack)
 	return p
 }
 
