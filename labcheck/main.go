@@ -1,11 +1,13 @@
-// Command labcheck looks at a real AWS account, read-only, for the lab's configuration (cdk.json plus the
-// CDK_ARGS overrides `make deploy` passes on):
+// Command labcheck looks at a real AWS account for the lab's configuration (cdk.json plus the CDK_ARGS overrides
+// `make deploy` passes on):
 //
-//	labcheck preflight   what would make `cdk deploy` fail, before CloudFormation finds out minutes in
-//	labcheck leftovers   what of the deployment still exists after `cdk destroy`
+//	labcheck preflight    read-only: what would make `cdk deploy` fail, before CloudFormation finds out minutes in
+//	labcheck leftovers    read-only: what of the deployment still exists after `cdk destroy`
+//	labcheck queries      the account run: every saved Athena query succeeds, and Athena counts the events verify read
+//	labcheck alarm-path   the account run: an alarm set to ALARM reaches its SNS topic
 //
-// Exit status: 0 when nothing blocks (preflight) or nothing is left (leftovers); 1 when something does or is, or
-// the account cannot be read (no credentials, no region: one sentence); 2 for usage errors.
+// Exit status: 0 when nothing blocks (preflight), nothing is left (leftovers) or the proof holds; 1 when something
+// does, is, or does not, or the account cannot be read (no credentials, no region: one sentence); 2 for usage errors.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +32,7 @@ const (
 	setupBudget = 15 * time.Second // credentials that cannot be found within this are reported as missing
 )
 
-const usage = `Usage: labcheck preflight|leftovers [flags]
+const usage = `Usage: labcheck preflight|leftovers|queries|alarm-path [flags]
 
 preflight  lists what would make cdk deploy fail in this account and region: names that already exist (stream,
            Firehose stream, its log group, alarms, dashboard, Glue database, workgroup; and a namePrefix that
@@ -39,7 +42,13 @@ leftovers  lists what of the deployment still exists after cdk destroy: the stac
            buckets, log groups (also /aws/lambda/... of the stack's functions), alarms, dashboard, Glue database,
            Athena workgroup, topic, KMS keys not pending deletion. Exit 1 if anything remains.
 
-Both read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
+queries    (acts: runs queries, billed per data scanned) runs every saved query of the deployment's Athena
+           workgroup and fails on any error; then counts the distinct events of the last --since hours, which
+           must equal --expect-events when given (what producer verify --json read). Exit 1 on a failure.
+alarm-path (acts: sets an alarm's state) sets the --alarm alarm to ALARM and waits for its history to show the
+           SNS action executed ("Failed to execute action" fails). Needs alarmEmail. Exit 1 on a failure.
+
+All read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
 --profile lab", so they check the configuration and account that make deploy / make destroy use.
 
 Flags:
@@ -60,13 +69,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cdkJSON := fs.String("cdk-json", "cdk.json", "the app's cdk.json")
 	region := fs.String("region", "", "AWS region (default: AWS_REGION or the profile's region)")
 	profile := fs.String("profile", "", "AWS shared-config profile (default: --profile in --cdk-args, AWS_PROFILE or default)")
-	if len(args) == 0 || (args[0] != "preflight" && args[0] != "leftovers") {
+	since := fs.Duration("since", time.Hour, "queries: count the events of the hours since this long ago")
+	expectEvents := fs.Int("expect-events", 0, "queries: the distinct events Athena must count (0: no check)")
+	alarmID := fs.String("alarm", "DeliveryFailed", "alarm-path: the alarm to set, by the id its name ends with")
+	alarmWait := fs.Duration("alarm-wait", 3*time.Minute, "alarm-path: how long to wait for the action in the alarm's history")
+	if len(args) == 0 || !slices.Contains([]string{"preflight", "leftovers", "queries", "alarm-path"}, args[0]) {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "labcheck: name a mode: preflight or leftovers")
+		fmt.Fprintln(stderr, "labcheck: name a mode: preflight, leftovers, queries or alarm-path")
 		fs.Usage()
 		return exitUsage
 	}
@@ -104,6 +117,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFound
 	}
 	a := newAccount(awsCfg)
+
+	switch mode {
+	case "queries":
+		if err := runQueries(ctx, a, cfg, *since, *expectEvents, stdout); err != nil {
+			fmt.Fprintf(stderr, "labcheck queries: %v\n", err)
+			return exitFound
+		}
+		return exitOK
+	case "alarm-path":
+		if err := proveAlarmPath(ctx, a, cfg, *alarmID, *alarmWait, stdout); err != nil {
+			fmt.Fprintf(stderr, "labcheck alarm-path: %v\n", err)
+			return exitFound
+		}
+		return exitOK
+	}
 
 	if mode == "preflight" {
 		f, err := preflight(ctx, a, cfg)

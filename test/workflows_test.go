@@ -57,7 +57,9 @@ func TestEndToEndWorkflowProvesTheLifecycle(t *testing.T) {
 	if strings.Contains(e2e, "aws-access-key-id") || strings.Contains(e2e, "secrets.AWS") {
 		t.Error("e2e.yml must not use long-lived keys")
 	}
-	order := []string{"make preflight", "make deploy", "producer verify --stack", "--expect", "--state-value ALARM", "make destroy", "make leftovers"}
+	order := []string{"make preflight", "make deploy", "producer verify --stack", "--expect", "ProducerPauseCommand",
+		"producer verify --stack", "--json", "labcheck queries", "--expect-events", "--state-value ALARM", "labcheck alarm-path",
+		"make destroy", "make leftovers"}
 	at := 0
 	for _, step := range order {
 		i := strings.Index(e2e[at:], step)
@@ -65,6 +67,13 @@ func TestEndToEndWorkflowProvesTheLifecycle(t *testing.T) {
 			t.Fatalf("e2e.yml: %q missing or out of order (want %v)", step, order)
 		}
 		at += i
+	}
+	// Two configurations: the console's, and per-tenant folders with aggregation and the encrypted alarm topic.
+	for _, want := range []string{"matrix:", "fail-fast: false", "-c partitioning=tenant -c bufferSizeMiB=64 -c producerAggregate=true -c alarmEmail=",
+		"if: matrix.alarmPath"} {
+		if !strings.Contains(e2e, want) {
+			t.Errorf("e2e.yml lacks %q", want)
+		}
 	}
 	for _, step := range []string{"name: Destroy\n        if: always()", "name: Nothing is left\n        if: always()"} {
 		if !strings.Contains(e2e, step) {
