@@ -87,7 +87,8 @@ test: $(NPM_STAMP) $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## everything CI checks: 
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
 	  echo "cdk synth (CLI, cdk.json app command) -> $$out, then go test ./... (with the CLI synth compared to the golden template)"; \
 	  $(CDK) synth --no-notices --quiet -o "$$out"; \
-	  CDK_OUT="$$out" go test -tags clisynth -json ./... | go run ./internal/testing/testsummary
+	  go build -o .cache/testsummary ./internal/testing/testsummary; \
+	  CDK_OUT="$$out" go test -tags clisynth -json ./... | .cache/testsummary
 
 unit: ## the fast inner loop: go test -short (no node, Python or emulator; synth, emulator and rate-limit tests skip)
 	go test -short ./... | grep -v 'no test files'

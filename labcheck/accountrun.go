@@ -86,7 +86,7 @@ func runQueries(ctx context.Context, a *account, cfg config.Config, since time.D
 	}
 	fmt.Fprintf(out, "ok       Athena counts %d distinct events since %s (%s scanned)\n", events, from, scanned(exec))
 	if expect > 0 && events != expect {
-		return fmt.Errorf("Athena counts %d distinct events, verify read %d from the same objects", events, expect)
+		return fmt.Errorf("the table holds %d distinct events, verify read %d from the same objects", events, expect)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func proveAlarmPath(ctx context.Context, a *account, cfg config.Config, alarmID 
 		return fmt.Errorf("alarm %s does not exist: is the stack deployed with monitoring=true?", name)
 	}
 	if len(desc.MetricAlarms[0].AlarmActions) == 0 {
-		return fmt.Errorf("alarm %s has no action to prove: deploy with alarmEmail=...", name)
+		return fmt.Errorf("alarm %s has no action to prove: deploy with alarmEmail set", name)
 	}
 	since := time.Now().Add(-time.Minute)
 	if _, err := a.cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{

@@ -106,7 +106,7 @@ func TestQueriesFailOnAQueryErrorOrACountMismatch(t *testing.T) {
 	}
 	f.failSecond = false
 	code, _, stderr = runLabcheck(t, "queries", "--expect-events", "4200")
-	if code != 1 || !strings.Contains(stderr, "Athena counts 4213 distinct events, verify read 4200") {
+	if code != 1 || !strings.Contains(stderr, "the table holds 4213 distinct events, verify read 4200") {
 		t.Errorf("a count mismatch: exit %d, %s", code, stderr)
 	}
 }

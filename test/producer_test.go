@@ -67,6 +67,8 @@ func TestProducerHasOnlyItsOwnRights(t *testing.T) {
 			"Resource": map[string]any{"Fn::GetAtt": []any{streamID, "Arn"}}},
 		{"Sid": "OwnLogs", "Effect": "Allow", "Action": []any{"logs:CreateLogStream", "logs:PutLogEvents"},
 			"Resource": map[string]any{"Fn::GetAtt": []any{logsID, "Arn"}}},
+		// Late log lines must never recreate a group the stack deleted (TestNoFunctionRoleMayCreateALogGroup).
+		{"Sid": "NoUnownedLogGroups", "Effect": "Deny", "Action": "logs:CreateLogGroup", "Resource": "*"},
 	}
 	if got := statements(s.policyOf(t, "ProducerRolePolicy")); jsonOf(got) != jsonOf(want) {
 		t.Errorf("producer policy:\n got %s\nwant %s", jsonOf(got), jsonOf(want))
