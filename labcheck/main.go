@@ -5,6 +5,7 @@
 //	labcheck leftovers    read-only: what of the deployment still exists after `cdk destroy`
 //	labcheck queries      the account run: every saved Athena query succeeds, and Athena counts the events verify read
 //	labcheck alarm-path   the account run: an alarm set to ALARM reaches its SNS topic
+//	labcheck updates      offline: what deploying one synthesized cloud assembly over another does
 //
 // Exit status: 0 when nothing blocks (preflight), nothing is left (leftovers) or the proof holds; 1 when something
 // does, is, or does not, or the account cannot be read (no credentials, no region: one sentence); 2 for usage errors.
@@ -33,6 +34,7 @@ const (
 )
 
 const usage = `Usage: labcheck preflight|leftovers|queries|alarm-path [flags]
+       labcheck updates [--spec FILE] BASE_CDK_OUT HEAD_CDK_OUT
 
 preflight  lists what would make cdk deploy fail in this account and region: names that already exist (stream,
            Firehose stream, its log group, alarms, dashboard, Glue database, workgroup; and a namePrefix that
@@ -48,7 +50,10 @@ queries    (acts: runs queries, billed per data scanned) runs every saved query 
 alarm-path (acts: sets an alarm's state) sets the --alarm alarm to ALARM and waits for its history to show the
            SNS action executed ("Failed to execute action" fails). Needs alarmEmail. Exit 1 on a failure.
 
-All read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
+updates    (offline, no AWS access) what deploying HEAD over BASE (two cloud assemblies) does, one line per
+           finding: FAILS (CloudFormation or the service refuses; exit 1), LOSES DATA, REPLACES, INTERRUPTS.
+
+All but updates read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
 --profile lab", so they check the configuration and account that make deploy / make destroy use.
 
 Flags:
@@ -73,6 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	expectEvents := fs.Int("expect-events", 0, "queries: the distinct events Athena must count (0: no check)")
 	alarmID := fs.String("alarm", "DeliveryFailed", "alarm-path: the alarm to set, by the id its name ends with")
 	alarmWait := fs.Duration("alarm-wait", 3*time.Minute, "alarm-path: how long to wait for the action in the alarm's history")
+	if len(args) > 0 && args[0] == "updates" {
+		return runUpdates(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || !slices.Contains([]string{"preflight", "leftovers", "queries", "alarm-path"}, args[0]) {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			fs.SetOutput(stdout)

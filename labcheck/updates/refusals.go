@@ -1,0 +1,118 @@
+package updates
+
+import (
+	"fmt"
+	"math"
+)
+
+// AWS pages the findings cite.
+const (
+	nameTypePage       = "CloudFormation \"Name type\": https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html"
+	deletionPolicyPage = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html"
+	shardCountPage     = "Kinesis UpdateShardCount: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateShardCount.html"
+	retentionPage      = "Kinesis DecreaseStreamRetentionPeriod: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DecreaseStreamRetentionPeriod.html"
+	dynamicPage        = "Firehose dynamic partitioning: https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html"
+	firehoseDeletePage = "Firehose DeleteDeliveryStream: https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeleteDeliveryStream.html"
+)
+
+// namePath is the property that holds a type's custom physical name: with a name set, CloudFormation cannot replace
+// the resource unless the name changes too ("If you must replace the resource, specify a new name", nameTypePage).
+var namePath = map[string]string{
+	"AWS::Kinesis::Stream":                 "Name",
+	"AWS::KinesisFirehose::DeliveryStream": "DeliveryStreamName",
+	"AWS::S3::Bucket":                      "BucketName",
+	"AWS::Logs::LogGroup":                  "LogGroupName",
+	"AWS::CloudWatch::Alarm":               "AlarmName",
+	"AWS::CloudWatch::Dashboard":           "DashboardName",
+	"AWS::Glue::Database":                  "DatabaseInput/Name",
+	"AWS::Glue::Table":                     "TableInput/Name",
+	"AWS::Athena::WorkGroup":               "Name",
+	"AWS::IAM::Role":                       "RoleName",
+	"AWS::Lambda::Function":                "FunctionName",
+	"AWS::SNS::Topic":                      "TopicName",
+	"AWS::Events::Rule":                    "Name",
+}
+
+// dataHolders are types whose deletion loses data beyond what the specification marks stateful (S3 buckets,
+// Kinesis streams, log groups and KMS keys, which it does), with what is lost.
+var dataHolders = map[string]string{
+	"AWS::S3::Bucket":                      "its objects (in lab mode the stack's auto-delete resource empties it first)",
+	"AWS::Kinesis::Stream":                 "the records it retains",
+	"AWS::Logs::LogGroup":                  "its log events",
+	"AWS::KMS::Key":                        "the key (scheduled for deletion: what it encrypted becomes unreadable)",
+	"AWS::KinesisFirehose::DeliveryStream": "the records in its buffer, which Firehose does not guarantee to deliver once the stream is deleted (" + firehoseDeletePage + ")",
+	"AWS::Athena::WorkGroup":               "its query history and saved queries",
+	"AWS::Glue::Table":                     "its version history",
+}
+
+// wayOutFor says how to make a replacement of a custom-named resource of typ deployable.
+func wayOutFor(typ string) string {
+	switch typ {
+	case "AWS::KinesisFirehose::DeliveryStream":
+		return "rename the delivery stream in the same change (-c deliveryStreamName=...), or destroy the stack first"
+	case "AWS::Kinesis::Stream":
+		return "rename the stream in the same change (-c streamName=...), or destroy the stack first"
+	}
+	return "give the resource a new name in the same change, or destroy the stack first"
+}
+
+// refusal is a change a service refuses in place, or makes lose data, which the specification does not carry.
+type refusal struct {
+	typ, path string
+	check     func(before, after any) *verdict
+}
+
+type verdict struct {
+	word           Word
+	reason, wayOut string
+}
+
+// refusals is the one table of service-side behaviour, each row citing its AWS page.
+var refusals = []refusal{
+	{"AWS::Kinesis::Stream", "ShardCount", func(before, after any) *verdict {
+		b, a, ok := numbers(before, after)
+		if !ok {
+			return nil
+		}
+		if a > 2*b || a < math.Ceil(b/2) {
+			step := math.Min(2*b, a)
+			if a < b {
+				step = math.Max(math.Ceil(b/2), a)
+			}
+			return &verdict{Fails, fmt.Sprintf("ShardCount %g -> %g: one UpdateShardCount call scales to at most double and at least half the current count (%s)", b, a, shardCountPage),
+				fmt.Sprintf("deploy in steps, e.g. -c shardCount=%g first, then %g", step, a)}
+		}
+		return &verdict{Interrupts, fmt.Sprintf("ShardCount %g -> %g: the stream is UPDATING for minutes while shards split or merge; reads and writes go on (%s)", b, a, shardCountPage), ""}
+	}},
+	{"AWS::Kinesis::Stream", "RetentionPeriodHours", func(before, after any) *verdict {
+		b, a, ok := numbers(before, after)
+		if before == nil {
+			b, ok = 24, after != nil // the default retention
+			a, _ = after.(float64)
+		}
+		if !ok || a >= b {
+			return nil
+		}
+		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), ""}
+	}},
+	{"AWS::KinesisFirehose::DeliveryStream", "ExtendedS3DestinationConfiguration/DynamicPartitioningConfiguration", func(before, after any) *verdict {
+		if enabled(before) == enabled(after) {
+			return nil
+		}
+		return &verdict{Fails, fmt.Sprintf("dynamic partitioning %v -> %v in place: Firehose enables it only when a stream is created and never disables it, and CloudFormation would update in place (%s)", enabled(before), enabled(after), dynamicPage),
+			"replace the delivery stream by giving it a new name in the same change (this stack names it per layout)"}
+	}},
+}
+
+func numbers(before, after any) (float64, float64, bool) {
+	b, bok := before.(float64)
+	a, aok := after.(float64)
+	return b, a, bok && aok
+}
+
+// enabled reads DynamicPartitioningConfiguration.Enabled (absent: off).
+func enabled(v any) bool {
+	m, _ := v.(map[string]any)
+	e, _ := m["Enabled"].(bool)
+	return e
+}

@@ -1,0 +1,115 @@
+package test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/updates"
+)
+
+// updateFindings synthesizes two configurations and returns what deploying head over base does, one line each.
+func updateFindings(t *testing.T, base, head map[string]string) []string {
+	t.Helper()
+	spec := loadSpec(t)
+	b, h := synth(t, base), synth(t, head)
+	found, err := updates.CompareAssemblies(b.outdir, h.outdir, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := make([]string, len(found))
+	for i, f := range found {
+		lines[i] = f.String()
+	}
+	return lines
+}
+
+// has reports whether a line starts with word and contains every part.
+func has(lines []string, word updates.Word, parts ...string) bool {
+	for _, l := range lines {
+		if !strings.HasPrefix(l, string(word)+" ") {
+			continue
+		}
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(l, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func countWord(lines []string, word updates.Word) int {
+	n := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, string(word)+" ") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRenamingTheStreamAloneFails: the delivery stream refers to the stream's ARN, which KinesisStreamSourceConfiguration
+// cannot change in place, and keeps its custom name, so CloudFormation cannot replace it.
+func TestRenamingTheStreamAloneFails(t *testing.T) {
+	lines := updateFindings(t, map[string]string{"streamName": "old-stream"}, labDefaults)
+	if !has(lines, updates.Fails, "AWS::KinesisFirehose::DeliveryStream", "KinesisStreamSourceConfiguration", "tenant_metrics_firehose", "Name type", "way out: rename the delivery stream") {
+		t.Errorf("no FAILS on the delivery stream:\n%s", strings.Join(lines, "\n"))
+	}
+	if !has(lines, updates.LosesData, "AWS::Kinesis::Stream", "Name", "the records it retains") {
+		t.Errorf("the stream's replacement loses its records:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestRenamingBothStreamsDeploys(t *testing.T) {
+	lines := updateFindings(t, map[string]string{"streamName": "old-stream", "deliveryStreamName": "old_firehose"}, labDefaults)
+	if countWord(lines, updates.Fails) != 0 || !has(lines, updates.LosesData, "AWS::KinesisFirehose::DeliveryStream", "records in its buffer") ||
+		!has(lines, updates.LosesData, "AWS::Kinesis::Stream") {
+		t.Errorf("renaming both:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestShardCountStepsWithinOneCall(t *testing.T) {
+	if lines := updateFindings(t, labDefaults, map[string]string{"shardCount": "2", "producerRate": "10"}); countWord(lines, updates.Fails) != 0 ||
+		!has(lines, updates.Interrupts, "ShardCount 1 -> 2") {
+		t.Errorf("1 -> 2:\n%s", strings.Join(lines, "\n"))
+	}
+	if lines := updateFindings(t, labDefaults, map[string]string{"shardCount": "4"}); !has(lines, updates.Fails, "ShardCount 1 -> 4", "UpdateShardCount", "-c shardCount=2 first, then 4") {
+		t.Errorf("1 -> 4:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestBufferIntervalIsAnInPlaceUpdate(t *testing.T) {
+	if lines := updateFindings(t, labDefaults, map[string]string{"bufferIntervalSeconds": "120"}); len(lines) != 0 {
+		t.Errorf("60 -> 120 s:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestShorterRetentionLosesData(t *testing.T) {
+	if lines := updateFindings(t, map[string]string{"retentionHours": "48"}, labDefaults); !has(lines, updates.LosesData, "RetentionPeriodHours", "48 h -> 24 h") || countWord(lines, updates.Fails) != 0 {
+		t.Errorf("48 -> 24 h:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestSwitchingToAnImportedBucket(t *testing.T) {
+	imported := map[string]string{"bucketName": "my-existing-lab-bucket"}
+	if lines := updateFindings(t, labDefaults, imported); !has(lines, updates.LosesData, "DataBucket", "AWS::S3::Bucket", "its objects") {
+		t.Errorf("lab mode:\n%s", strings.Join(lines, "\n"))
+	}
+	if lines := updateFindings(t, map[string]string{"retain": "true"}, map[string]string{"retain": "true", "bucketName": "my-existing-lab-bucket"}); has(lines, updates.LosesData, "DataBucket") {
+		t.Errorf("retain=true keeps the bucket:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// TestPartitioningSwitchDeploysBothWays: the stack replaces the delivery stream under a per-layout name, so
+// neither direction FAILS; the old stream's buffer is the cost.
+func TestPartitioningSwitchDeploysBothWays(t *testing.T) {
+	tenant := variants["tenant-partitioning"]
+	for _, pair := range [][2]map[string]string{{labDefaults, tenant}, {tenant, labDefaults}} {
+		lines := updateFindings(t, pair[0], pair[1])
+		if countWord(lines, updates.Fails) != 0 || !has(lines, updates.LosesData, "AWS::KinesisFirehose::DeliveryStream", "DeliveryStreamName") {
+			t.Errorf("%v -> %v:\n%s", pair[0], pair[1], strings.Join(lines, "\n"))
+		}
+	}
+}
