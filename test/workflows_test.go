@@ -82,28 +82,36 @@ func TestEndToEndWorkflowProvesTheLifecycle(t *testing.T) {
 	}
 }
 
-// TestSynthDiffScriptFlagsReplacements runs the pull-request diff script on two synthesized configurations: a
-// renamed stream (a replacement) must be flagged, and identical templates must report no change.
+// TestSynthDiffScriptFlagsReplacements runs the pull-request diff script on two synthesized configurations. A
+// renamed stream fails to deploy (the delivery stream must be replaced under its unchanged custom name): the
+// comment opens with a CAUTION block naming it and the way out, and the script exits 1 so the check fails.
+// Identical templates report no change and exit 0.
 func TestSynthDiffScriptFlagsReplacements(t *testing.T) {
 	requireCDKCLI(t)
 	pr := synth(t, labDefaults)
 	base := synth(t, map[string]string{"streamName": "old-stream"})
-	diff := func(prOut, baseOut string) string {
+	diff := func(prOut, baseOut string) (string, int) {
 		cmd := exec.Command("bash", ".github/scripts/synth-diff.sh", prOut, baseOut)
 		cmd.Dir = ".."
-		out, err := cmd.CombinedOutput()
-		if err != nil {
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
 			t.Fatalf("synth-diff.sh: %v\n%s", err, out)
 		}
-		return string(out)
+		return string(out), cmd.ProcessState.ExitCode()
 	}
-	changed := diff(pr.outdir, base.outdir)
-	if !strings.Contains(changed, "[!WARNING]") || !strings.Contains(changed, "AWS::Kinesis::Stream Stream") || !strings.Contains(changed, "(requires replacement)") {
-		t.Errorf("replacement not flagged:\n%.3000s", changed)
+	changed, code := diff(pr.outdir, base.outdir)
+	caution := strings.Index(changed, "> [!CAUTION]")
+	if code != 1 || caution < 0 || caution > strings.Index(changed, "```diff") ||
+		!strings.Contains(changed, "> - `FAILS      TenantMetricsLab/DeliveryStream58CF96DB AWS::KinesisFirehose::DeliveryStream KinesisStreamSourceConfiguration") ||
+		!strings.Contains(changed, ">     way out: rename the delivery stream in the same change (-c deliveryStreamName=...), or destroy the stack first") ||
+		!strings.Contains(changed, "> - `LOSES DATA TenantMetricsLab/Stream790BDEE4 AWS::Kinesis::Stream Name") ||
+		!strings.Contains(changed, "AWS::Kinesis::Stream Stream") || !strings.Contains(changed, "(requires replacement)") {
+		t.Errorf("stream rename: exit %d\n%.4000s", code, changed)
 	}
-	same := diff(pr.outdir, pr.outdir)
-	if !strings.Contains(same, "No resource is deleted or replaced.") || !strings.Contains(same, "There were no differences") {
-		t.Errorf("identical templates:\n%.3000s", same)
+	same, code := diff(pr.outdir, pr.outdir)
+	if code != 0 || strings.Contains(same, "[!CAUTION]") || !strings.Contains(same, "No resource is deleted or replaced.") || !strings.Contains(same, "There were no differences") {
+		t.Errorf("identical templates: exit %d\n%.3000s", code, same)
 	}
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Usage: synth-diff.sh PR_CDK_OUT BASE_CDK_OUT
-# Prints a Markdown report of `cdk diff` between the base branch's and the pull request's synthesized cloud
-# assemblies, for every stack in either. Works offline: `cdk diff --template` compares files and never calls AWS.
-# It never says all is clear when it could not tell: a folder that is not a cloud assembly, or a diff that fails,
-# ends the script with an error.
+# Prints a Markdown report of what deploying the pull request over the base branch does, for every stack in either
+# synthesized cloud assembly: first what `labcheck updates` finds (a CAUTION block for every change that would
+# fail and roll back, with the way out; then data losses), then the CLI's `cdk diff`. Works offline: neither reads
+# AWS. It never says all is clear when it could not tell: a folder that is not a cloud assembly, or a diff that
+# fails, ends the script with an error. Exit status 1 (after the whole report) when a change would fail.
 set -euo pipefail
 usage() { echo "usage: $0 PR_CDK_OUT BASE_CDK_OUT (two folders written by cdk synth -o)" >&2; exit 2; }
 [ $# -eq 2 ] || usage
@@ -14,6 +15,8 @@ for dir in "$pr_out" "$base_out"; do
     exit 2
   fi
 done
+pr_out=$(cd "$pr_out" && pwd) base_out=$(cd "$base_out" && pwd)
+cd "$(dirname "$0")/../.."
 export CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 # The stacks of an assembly, as "<stack name> <template file>" lines, from its manifest: a reused cdk.out still holds
@@ -31,9 +34,19 @@ template_of() { awk -v s="$1" '$1 == s { print $2 }' <<<"$2"; }
 stacks=$( { cut -d' ' -f1 <<<"$pr_stacks"; cut -d' ' -f1 <<<"$base_stacks"; } | sed '/^$/d' | sort -u)
 [ -n "$stacks" ] || { echo "synth-diff.sh: neither assembly declares a stack" >&2; exit 1; }
 
-report=$(mktemp) flags=$(mktemp) empty=$(mktemp)
-trap 'rm -f "$report" "$flags" "$empty"' EXIT
+report=$(mktemp) flags=$(mktemp) empty=$(mktemp) bin=$(mktemp -d)
+trap 'rm -rf "$report" "$flags" "$empty" "$bin"' EXIT
 echo '{}' > "$empty"
+
+# What the update does, judged by AWS's service specification and what the services refuse in place.
+go build -o "$bin/labcheck" ./labcheck
+updates_status=0
+findings=$("$bin/labcheck" updates "$base_out" "$pr_out") || updates_status=$?
+if [ "$updates_status" -gt 1 ]; then
+  echo "synth-diff.sh: labcheck updates could not compare the assemblies:" >&2
+  echo "$findings" >&2
+  exit 1
+fi
 
 for stack in $stacks; do
   pr_template=$(template_of "$stack" "$pr_stacks")
@@ -73,8 +86,32 @@ for stack in $stacks; do
   } >> "$report"
 done
 
+# A finding is its first line plus indented continuation lines (the way out).
+block() { # block WORD: the findings starting with WORD, as Markdown list items
+  awk -v w="$1" '/^[^ ]/ { keep = index($0, w " ") == 1 } keep { sub(/^ +/, "  "); print (/^  /) ? "  " $0 : "- `" $0 "`" }' <<<"$findings"
+}
 echo "## Infrastructure diff"
 echo
+if grep -q '^FAILS ' <<<"$findings"; then
+  echo "> [!CAUTION]"
+  echo "> **This deploy would fail**: CloudFormation or the service refuses these changes and the stack rolls back."
+  block FAILS | sed 's/^/> /'
+  echo
+fi
+if grep -q '^LOSES DATA ' <<<"$findings"; then
+  echo "> [!WARNING]"
+  echo "> This deploy deletes data:"
+  block "LOSES DATA" | sed 's/^/> /'
+  echo
+fi
+if grep -qE '^(REPLACES|INTERRUPTS) ' <<<"$findings"; then
+  echo "<details><summary>Replacements and interruptions that succeed</summary>"
+  echo
+  block REPLACES
+  block INTERRUPTS
+  echo "</details>"
+  echo
+fi
 if [ -s "$flags" ]; then
   echo "> [!WARNING]"
   echo "> Review before merging:"
@@ -84,3 +121,4 @@ else
 fi
 echo
 cat "$report"
+exit "$updates_status"
