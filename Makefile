@@ -53,11 +53,15 @@ synth: $(NPM_STAMP) ## synthesize the stack into cdk.out (offline, no AWS creden
 bootstrap: $(NPM_STAMP) ## once per account and region: npx cdk bootstrap (the CDK's deployment roles and asset bucket)
 	$(CDK) bootstrap --no-notices $(CDK_ARGS)
 
-preflight: ## read-only: what in this account and region would make cdk deploy fail (exit 1 on a blocker)
-	@$(LABCHECK) preflight
+# The preflight reads the template cdk deploy would deploy, so it synthesizes first (quietly: the template is in
+# cdk.out/), then compares it with the deployed one and checks the account.
+PREFLIGHT = $(CDK) synth --no-notices --quiet $(CDK_ARGS) >/dev/null && $(LABCHECK) preflight
+
+preflight: $(NPM_STAMP) ## read-only: what in this account and region would make cdk deploy fail, the update from the deployed template included (exit 1 on a blocker)
+	@$(PREFLIGHT)
 
 deploy: $(NPM_STAMP) ## preflight (unless SKIP_PREFLIGHT=1), then deploy the lab to the current AWS account and region
-	@if [ -z "$(SKIP_PREFLIGHT)" ]; then $(LABCHECK) preflight; else echo "preflight skipped (SKIP_PREFLIGHT=$(SKIP_PREFLIGHT))"; fi
+	@if [ -z "$(SKIP_PREFLIGHT)" ]; then $(PREFLIGHT); else echo "preflight skipped (SKIP_PREFLIGHT=$(SKIP_PREFLIGHT))"; fi
 	$(CDK) deploy --no-notices $(CDK_ARGS)
 
 destroy: $(NPM_STAMP) ## remove everything the lab created (asks to confirm; without a terminal: CDK_ARGS=--force)

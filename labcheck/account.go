@@ -94,8 +94,9 @@ func (a *account) stack(ctx context.Context, name string) (cfntypes.StackStatus,
 }
 
 // stackPhysicalIDs returns the physical ids of a stack's resources: names it already owns are no conflict.
-func (a *account) stackPhysicalIDs(ctx context.Context, name string) (map[string]bool, error) {
-	ids := map[string]bool{}
+// stackResources maps the logical ids of a deployed stack's resources to their physical ids.
+func (a *account) stackResources(ctx context.Context, name string) (map[string]string, error) {
+	ids := map[string]string{}
 	p := cloudformation.NewListStackResourcesPaginator(a.cfn, &cloudformation.ListStackResourcesInput{StackName: aws.String(name)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -103,10 +104,19 @@ func (a *account) stackPhysicalIDs(ctx context.Context, name string) (map[string
 			return nil, fmt.Errorf("list resources of stack %s: %w", name, err)
 		}
 		for _, r := range page.StackResourceSummaries {
-			ids[aws.ToString(r.PhysicalResourceId)] = true
+			ids[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
 		}
 	}
 	return ids, nil
+}
+
+// deployedTemplate is the template a stack was last deployed with (GetTemplate, read-only).
+func (a *account) deployedTemplate(ctx context.Context, name string) ([]byte, error) {
+	out, err := a.cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(name), TemplateStage: cfntypes.TemplateStageOriginal})
+	if err != nil {
+		return nil, fmt.Errorf("read the deployed template of stack %s: %w", name, err)
+	}
+	return []byte(aws.ToString(out.TemplateBody)), nil
 }
 
 func (a *account) streamExists(ctx context.Context, name string) (bool, error) {

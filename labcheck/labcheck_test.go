@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,6 +40,8 @@ type fakeAccount struct {
 		keyStates       map[string]string
 		workGroups      map[string]bool
 		glueDatabases   map[string]bool
+		template        string            // the deployed template GetTemplate returns
+		resources       map[string]string // ListStackResources: logical id -> physical id
 	}
 }
 
@@ -58,6 +62,12 @@ func newFakeAccount(t *testing.T) *fakeAccount {
 	st.workGroups = map[string]bool{}
 	st.glueDatabases = map[string]bool{}
 	st.quota, st.unreserved = 1000, 1000
+	golden, err := os.ReadFile(filepath.Join("..", "test", "testdata", "lab.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.template = string(golden)
+	st.resources = map[string]string{"Stream790BDEE4": "tenant-metrics-stream"}
 
 	f.aws.Handle("DescribeStacks", func(r awsfake.Request) awsfake.Response {
 		name := r.Input["StackName"].(string)
@@ -70,9 +80,18 @@ func newFakeAccount(t *testing.T) *fakeAccount {
 </member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`}
 	})
 	f.aws.Handle("ListStackResources", func(r awsfake.Request) awsfake.Response {
-		return awsfake.Response{Body: `<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><ListStackResourcesResult><StackResourceSummaries>
-<member><LogicalResourceId>Stream790BDEE4</LogicalResourceId><PhysicalResourceId>tenant-metrics-stream</PhysicalResourceId><ResourceType>AWS::Kinesis::Stream</ResourceType><ResourceStatus>CREATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2026-11-25T10:00:00Z</LastUpdatedTimestamp></member>
-</StackResourceSummaries></ListStackResourcesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListStackResourcesResponse>`}
+		var members strings.Builder
+		for logical, physical := range st.resources {
+			fmt.Fprintf(&members, "<member><LogicalResourceId>%s</LogicalResourceId><PhysicalResourceId>%s</PhysicalResourceId><ResourceType>AWS::CloudFormation::WaitConditionHandle</ResourceType><ResourceStatus>CREATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2026-11-25T10:00:00Z</LastUpdatedTimestamp></member>", logical, physical)
+		}
+		return awsfake.Response{Body: `<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><ListStackResourcesResult><StackResourceSummaries>` +
+			members.String() + `</StackResourceSummaries></ListStackResourcesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListStackResourcesResponse>`}
+	})
+	f.aws.Handle("GetTemplate", func(r awsfake.Request) awsfake.Response {
+		var body strings.Builder
+		_ = xml.EscapeText(&body, []byte(st.template))
+		return awsfake.Response{Body: `<GetTemplateResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><GetTemplateResult><TemplateBody>` +
+			body.String() + `</TemplateBody><StagesAvailable><member>Original</member></StagesAvailable></GetTemplateResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetTemplateResponse>`}
 	})
 	f.aws.Handle("DescribeDeliveryStream", func(r awsfake.Request) awsfake.Response {
 		name := r.Input["DeliveryStreamName"].(string)
@@ -366,5 +385,69 @@ func TestSetupProblemsComeAllAtOnce(t *testing.T) {
 	t.Setenv("AWS_PROFILE", "nope")
 	if code, _, stderr := runLabcheck(t, "leftovers"); code != 1 || !strings.Contains(stderr, `profile "nope" is not in your AWS config files`) {
 		t.Errorf("AWS_PROFILE=nope: exit %d, %q", code, stderr)
+	}
+}
+
+// cdkOutWith writes a cloud assembly holding one stack template, as cdk synth would.
+func cdkOutWith(t *testing.T, stack, template string) string {
+	t.Helper()
+	dir := t.TempDir()
+	manifest := fmt.Sprintf(`{"version":"48.0.0","artifacts":{%q:{"type":"aws:cloudformation:stack","displayName":%q,"properties":{"templateFile":%q}}}}`,
+		stack, stack, stack+".template.json")
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, stack+".template.json"), []byte(template), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestPreflightBlocksAnUpdateThatWouldFail: the deployed stack has an older template (the stream was named
+// old-stream, and the auto-delete provider's log group was not declared yet, so Lambda created it); cdk deploy
+// would deploy the lab's template. The rename fails (the delivery stream keeps its name) and the log group is taken.
+func TestPreflightBlocksAnUpdateThatWouldFail(t *testing.T) {
+	f := newFakeAccount(t)
+	st := &f.state
+	st.stacks["CDKToolkit"] = "CREATE_COMPLETE"
+	st.stacks["TenantMetricsLab"] = "UPDATE_COMPLETE"
+	head := st.template
+	var deployed map[string]any
+	if err := json.Unmarshal([]byte(head), &deployed); err != nil {
+		t.Fatal(err)
+	}
+	res := deployed["Resources"].(map[string]any)
+	res["Stream790BDEE4"].(map[string]any)["Properties"].(map[string]any)["Name"] = "old-stream"
+	delete(res, "CustomS3AutoDeleteObjectsCustomResourceProviderLogs3BCE96D7")
+	old, _ := json.Marshal(deployed)
+	st.template = string(old)
+	st.resources = map[string]string{"Stream790BDEE4": "old-stream", "CustomS3AutoDeleteObjectsCustomResourceProviderHandler9D90184F": "TenantMetricsLab-CustomS3AutoDeleteObjectsCustomRe-AbC123"}
+	st.logGroups = []string{"/aws/lambda/TenantMetricsLab-CustomS3AutoDeleteObjectsCustomRe-AbC123"}
+	code, stdout, stderr := runLabcheck(t, "preflight", "--cdk-out", cdkOutWith(t, "TenantMetricsLab", head))
+	for _, want := range []string{
+		"BLOCKER  this update would fail: TenantMetricsLab/DeliveryStream58CF96DB AWS::KinesisFirehose::DeliveryStream KinesisStreamSourceConfiguration",
+		"way out: rename the delivery stream",
+		"WARNING  this update loses data: TenantMetricsLab/Stream790BDEE4 AWS::Kinesis::Stream Name",
+		"BLOCKER  log group /aws/lambda/TenantMetricsLab-CustomS3AutoDeleteObjectsCustomRe-AbC123 exists outside the stack",
+		"aws logs delete-log-group --log-group-name /aws/lambda/TenantMetricsLab-CustomS3AutoDeleteObjectsCustomRe-AbC123",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("preflight lacks %q", want)
+		}
+	}
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	if t.Failed() {
+		t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+
+	// The same template deployed again: nothing fails, nothing is taken.
+	st.template = head
+	st.resources["CustomS3AutoDeleteObjectsCustomResourceProviderLogs3BCE96D7"] = st.logGroups[0]
+	st.resources["Stream790BDEE4"] = "tenant-metrics-stream"
+	code, stdout, _ = runLabcheck(t, "preflight", "--cdk-out", cdkOutWith(t, "TenantMetricsLab", head))
+	if code != 0 || !strings.Contains(stdout, "ok       the update of TenantMetricsLab from the deployed template: nothing fails (0 finding(s)") {
+		t.Errorf("redeploy: exit %d\n%s", code, stdout)
 	}
 }

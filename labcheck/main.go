@@ -39,7 +39,9 @@ const usage = `Usage: labcheck preflight|leftovers|queries|alarm-path [flags]
 preflight  lists what would make cdk deploy fail in this account and region: names that already exist (stream,
            Firehose stream, its log group, alarms, dashboard, Glue database, workgroup; and a namePrefix that
            avoids them), a region without the CDK bootstrap stack, a Lambda concurrency quota too
-           small for the configuration, missing credentials or region. Exit 1 on a blocker.
+           small for the configuration, missing credentials or region; and for a deployed stack, the update from
+           its template to the one in --cdk-out (what fails blocks, what loses data warns), and log groups the
+           new template declares that exist outside the stack. Exit 1 on a blocker.
 leftovers  lists what of the deployment still exists after cdk destroy: the stack, stream, Firehose stream,
            buckets, log groups (also /aws/lambda/... of the stack's functions), alarms, dashboard, Glue database,
            Athena workgroup, topic, KMS keys not pending deletion. Exit 1 if anything remains.
@@ -77,6 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	since := fs.Duration("since", time.Hour, "queries: count the events of the hours since this long ago")
 	expectEvents := fs.Int("expect-events", 0, "queries: the distinct events Athena must count (0: no check)")
 	alarmID := fs.String("alarm", "DeliveryFailed", "alarm-path: the alarm to set, by the id its name ends with")
+	cdkOut := fs.String("cdk-out", "cdk.out", "preflight: the cloud assembly cdk deploy would deploy, compared with the deployed template")
 	alarmWait := fs.Duration("alarm-wait", 3*time.Minute, "alarm-path: how long to wait for the action in the alarm's history")
 	if len(args) > 0 && args[0] == "updates" {
 		return runUpdates(args[1:], stdout, stderr)
@@ -142,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if mode == "preflight" {
-		f, err := preflight(ctx, a, cfg)
+		f, err := preflight(ctx, a, cfg, *cdkOut)
 		if err != nil {
 			fmt.Fprintf(stderr, "labcheck preflight: %v\n", err)
 			return exitFound

@@ -36,8 +36,17 @@ func (f *findings) ok(format string, args ...any) {
 // operation must end) first.
 var badStackStates = regexp.MustCompile(`(_IN_PROGRESS|_FAILED|^ROLLBACK_COMPLETE)$`)
 
+func (f *findings) warn(format string, args ...any) {
+	f.lines = append(f.lines, "WARNING  "+fmt.Sprintf(format, args...))
+}
+
+func (f *findings) note(format string, args ...any) {
+	f.lines = append(f.lines, "note     "+fmt.Sprintf(format, args...))
+}
+
 // preflight says what would make `cdk deploy` of cfg fail in this account and region before CloudFormation does.
-func preflight(ctx context.Context, a *account, cfg config.Config) (*findings, error) {
+// cdkOut is the cloud assembly `cdk deploy` would deploy (make preflight synthesizes it first).
+func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string) (*findings, error) {
 	f := &findings{}
 	status, err := a.stack(ctx, bootstrapStack)
 	switch {
@@ -57,6 +66,7 @@ func preflight(ctx context.Context, a *account, cfg config.Config) (*findings, e
 		return nil, err
 	}
 	owned := map[string]bool{}
+	var resources map[string]string // logical id -> physical id, of the deployed stack
 	switch {
 	case status == "":
 		f.ok("stack %s does not exist yet: cdk deploy creates it", stackName)
@@ -64,7 +74,13 @@ func preflight(ctx context.Context, a *account, cfg config.Config) (*findings, e
 		f.block("stack %s is %s: CloudFormation cannot update it; wait for it to finish or delete it (`make destroy`) first", stackName, status)
 	default:
 		f.ok("stack %s exists (%s): cdk deploy updates it", stackName, status)
-		if owned, err = a.stackPhysicalIDs(ctx, stackName); err != nil {
+		if resources, err = a.stackResources(ctx, stackName); err != nil {
+			return nil, err
+		}
+		for _, physical := range resources {
+			owned[physical] = true
+		}
+		if err := checkUpdate(ctx, a, cfg, cdkOut, resources, f); err != nil {
 			return nil, err
 		}
 	}

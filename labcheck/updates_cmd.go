@@ -14,7 +14,7 @@ import (
 func runUpdates(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("labcheck updates", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	specPath := fs.String("spec", cfnspec.Path, "the AWS service specification the CDK CLI ships (npm ci installs it)")
+	specFile := fs.String("spec", specPath(), "the AWS service specification the CDK CLI ships (npm ci installs it)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: labcheck updates [--spec FILE] BASE_CDK_OUT HEAD_CDK_OUT   (two folders written by cdk synth -o)")
 		fs.PrintDefaults()
@@ -30,7 +30,7 @@ func runUpdates(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	spec, err := cfnspec.Load(*specPath)
+	spec, err := cfnspec.Load(*specFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "labcheck updates: %v\n", err)
 		return exitFound
