@@ -199,3 +199,19 @@ func TestWorkflowsRunASupportedNode(t *testing.T) {
 		}
 	}
 }
+
+// TestSynthDiffWorkflowReportsWhenTheCheckFails: the diff step exits 1 when a change would fail; the summary, the
+// comment and the artifact must still be posted, or the reviewer would see a red check and no reason.
+func TestSynthDiffWorkflowReportsWhenTheCheckFails(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", ".github", "workflows", "synth-diff.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf := string(data)
+	for _, step := range []string{"name: Show the diff in the job summary\n        if: ${{ !cancelled() }}",
+		"name: Post or update the pull request comment\n        if: ${{ !cancelled() &&", "name: Upload cdk.out\n        if: ${{ !cancelled() }}"} {
+		if !strings.Contains(wf, step) {
+			t.Errorf("synth-diff.yml: %q must run after a failed diff step", strings.SplitN(step, "\n", 2)[0])
+		}
+	}
+}
