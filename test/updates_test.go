@@ -65,7 +65,7 @@ func TestRenamingTheStreamAloneFails(t *testing.T) {
 func TestRenamingBothStreamsDeploys(t *testing.T) {
 	lines := updateFindings(t, map[string]string{"streamName": "old-stream", "deliveryStreamName": "old_firehose"}, labDefaults)
 	if countWord(lines, updates.Fails) != 0 || !has(lines, updates.LosesData, "AWS::KinesisFirehose::DeliveryStream", "records in its buffer") ||
-		!has(lines, updates.LosesData, "AWS::Kinesis::Stream") {
+		!has(lines, updates.LosesData, "AWS::Kinesis::Stream") || !has(lines, updates.Replaces, "AWS::Logs::LogStream", "which is replaced") {
 		t.Errorf("renaming both:\n%s", strings.Join(lines, "\n"))
 	}
 }
