@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/cfnspec"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/updates"
@@ -20,8 +21,8 @@ import (
 // cannot create a log group whose name is taken.
 func checkUpdate(ctx context.Context, a *account, cfg config.Config, cdkOut string, resources map[string]string, f *findings) error {
 	stackName := cfg.StackName()
-	assembly, err := updates.LoadAssembly(cdkOut)
-	head, ok := assembly[stackName]
+	stacks, err := assembly.Load(cdkOut)
+	head, ok := stacks[stackName]
 	if err != nil || !ok {
 		f.note("no synthesized template of %s in %s: the update was not analysed (make preflight synthesizes first)", stackName, cdkOut)
 		return nil
@@ -37,7 +38,7 @@ func checkUpdate(ctx context.Context, a *account, cfg config.Config, cdkOut stri
 	if err != nil {
 		return err
 	}
-	base, err := updates.ParseTemplate(body)
+	base, err := assembly.Parse(body)
 	if err != nil {
 		f.note("the deployed template of %s is not JSON (deployed by other means?): the update was not analysed", stackName)
 		return nil

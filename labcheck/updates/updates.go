@@ -8,12 +8,11 @@ package updates
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/cfnspec"
 )
 
@@ -55,77 +54,13 @@ func Failed(findings []Finding) bool {
 	return slices.ContainsFunc(findings, func(f Finding) bool { return f.Word == Fails })
 }
 
-// Template is a CloudFormation template's resources.
-type Template struct {
-	Resources map[string]Resource
-}
-
-// Resource is one resource of a template.
-type Resource struct {
-	Type                string
-	Properties          map[string]any
-	DeletionPolicy      string
-	UpdateReplacePolicy string
-}
-
-// ParseTemplate reads a JSON template (what cdk synth writes and CloudFormation's GetTemplate returns for it).
-func ParseTemplate(data []byte) (Template, error) {
-	var t Template
-	if err := json.Unmarshal(data, &t); err != nil {
-		return t, fmt.Errorf("not a JSON template: %w", err)
-	}
-	return t, nil
-}
-
-// LoadAssembly reads the stack templates of a synthesized cloud assembly, by stack name, from its manifest (a
-// reused cdk.out may hold stale templates of earlier configurations, which are not part of it).
-func LoadAssembly(dir string) (map[string]Template, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a cloud assembly (cdk synth -o %s writes one): %w", dir, dir, err)
-	}
-	var m struct {
-		Artifacts map[string]struct {
-			Type        string `json:"type"`
-			DisplayName string `json:"displayName"`
-			Properties  struct {
-				TemplateFile string `json:"templateFile"`
-			} `json:"properties"`
-		} `json:"artifacts"`
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s/manifest.json: %w", dir, err)
-	}
-	out := map[string]Template{}
-	for id, a := range m.Artifacts {
-		if a.Type != "aws:cloudformation:stack" {
-			continue
-		}
-		name := a.DisplayName
-		if name == "" {
-			name = id
-		}
-		data, err := os.ReadFile(filepath.Join(dir, a.Properties.TemplateFile))
-		if err != nil {
-			return nil, fmt.Errorf("stack %s: %w", name, err)
-		}
-		if out[name], err = ParseTemplate(data); err != nil {
-			return nil, fmt.Errorf("stack %s: %w", name, err)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s declares no stack", dir)
-	}
-	return out, nil
-}
-
 // CompareAssemblies compares every stack in either assembly: a stack only in base is deleted with all it holds.
 func CompareAssemblies(baseDir, headDir string, spec *cfnspec.Spec) ([]Finding, error) {
-	base, err := LoadAssembly(baseDir)
+	base, err := assembly.Load(baseDir)
 	if err != nil {
 		return nil, err
 	}
-	head, err := LoadAssembly(headDir)
+	head, err := assembly.Load(headDir)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +85,7 @@ func CompareAssemblies(baseDir, headDir string, spec *cfnspec.Spec) ([]Finding, 
 
 // Compare lists what deploying head over base does to one stack. A zero base is a new stack; a zero head a
 // deleted one.
-func Compare(stack string, base, head Template, spec *cfnspec.Spec) []Finding {
+func Compare(stack string, base, head assembly.Template, spec *cfnspec.Spec) []Finding {
 	c := &comparison{stack: stack, base: base, head: head, spec: spec, replaced: map[string]change{}}
 	c.run()
 	sort.SliceStable(c.out, func(i, j int) bool {
@@ -172,7 +107,7 @@ type change struct {
 
 type comparison struct {
 	stack      string
-	base, head Template
+	base, head assembly.Template
 	spec       *cfnspec.Spec
 	replaced   map[string]change // logical id -> the change that replaces it
 	out        []Finding
@@ -241,14 +176,14 @@ func (c *comparison) properties(typ string) map[string]*cfnspec.Property {
 }
 
 // deleted reports a resource the head no longer declares.
-func (c *comparison) deleted(id string, b Resource) {
+func (c *comparison) deleted(id string, b assembly.Resource) {
 	if what, ok := c.holdsData(b.Type); ok && !retains(b.DeletionPolicy) {
 		c.add(LosesData, id, b.Type, "(resource)", fmt.Sprintf("the resource is deleted with %s (DeletionPolicy %s; %s)", what, policyOr(b.DeletionPolicy, "Delete"), deletionPolicyPage), "")
 	}
 }
 
 // created checks a new resource's fixed name against the base's resources of the same type.
-func (c *comparison) created(id string, h Resource) {
+func (c *comparison) created(id string, h assembly.Resource) {
 	prop, ok := namePath[h.Type]
 	if !ok {
 		return
@@ -269,7 +204,7 @@ func (c *comparison) created(id string, h Resource) {
 }
 
 // replacement reports a resource CloudFormation replaces.
-func (c *comparison) replacement(id string, b, h Resource, ch change) {
+func (c *comparison) replacement(id string, b, h assembly.Resource, ch change) {
 	why := fmt.Sprintf("changing %s replaces the resource (AWS service specification, as cdk diff reads it)", ch.path)
 	if ch.why != "" {
 		why = fmt.Sprintf("%s replaces the resource: %s (AWS service specification)", ch.path, ch.why)
@@ -295,7 +230,7 @@ func (c *comparison) replacement(id string, b, h Resource, ch change) {
 }
 
 // inPlace checks an in-place update against what the services refuse or lose in place.
-func (c *comparison) inPlace(id string, b, h Resource, changes []change) {
+func (c *comparison) inPlace(id string, b, h assembly.Resource, changes []change) {
 	for _, r := range refusals {
 		if r.typ != h.Type || !slices.ContainsFunc(changes, func(ch change) bool { return ch.path == r.path || strings.HasPrefix(ch.path, r.path+"/") }) {
 			continue
