@@ -6,6 +6,7 @@
 //	labcheck queries      the account run: every saved Athena query succeeds, and Athena counts the events verify read
 //	labcheck alarm-path   the account run: an alarm set to ALARM reaches its SNS topic
 //	labcheck updates      offline: what deploying one synthesized cloud assembly over another does
+//	labcheck cost         offline: what a synthesized configuration costs a month
 //
 // Exit status: 0 when nothing blocks (preflight), nothing is left (leftovers) or the proof holds; 1 when something
 // does, is, or does not, or the account cannot be read (no credentials, no region: one sentence); 2 for usage errors.
@@ -35,6 +36,7 @@ const (
 
 const usage = `Usage: labcheck preflight|leftovers|queries|alarm-path [flags]
        labcheck updates [--spec FILE] BASE_CDK_OUT HEAD_CDK_OUT
+       labcheck cost [--base BASE_CDK_OUT] [--short] CDK_OUT
 
 preflight  lists what would make cdk deploy fail in this account and region: names that already exist (stream,
            Firehose stream, its log group, alarms, dashboard, Glue database, workgroup; and a namePrefix that
@@ -55,7 +57,10 @@ alarm-path (acts: sets an alarm's state) sets the --alarm alarm to ALARM and wai
 updates    (offline, no AWS access) what deploying HEAD over BASE (two cloud assemblies) does, one line per
            finding: FAILS (CloudFormation or the service refuses; exit 1), LOSES DATA, REPLACES, INTERRUPTS.
 
-All but updates read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
+cost       (offline) the monthly estimate of a synthesized configuration, item by item, from its templates;
+           with --base, both totals and the items that changed.
+
+All but updates and cost read cdk.json and the CDK CLI arguments in --cdk-args (default: $CDK_ARGS), e.g. "-c namePrefix=alice
 --profile lab", so they check the configuration and account that make deploy / make destroy use.
 
 Flags:
@@ -83,6 +88,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	alarmWait := fs.Duration("alarm-wait", 3*time.Minute, "alarm-path: how long to wait for the action in the alarm's history")
 	if len(args) > 0 && args[0] == "updates" {
 		return runUpdates(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "cost" {
+		return runCost(args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || !slices.Contains([]string{"preflight", "leftovers", "queries", "alarm-path"}, args[0]) {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

@@ -1,0 +1,151 @@
+package test
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
+)
+
+// The traffic model the hand arithmetic below uses (cost.Measure, from 20,000 seeded generated events).
+const (
+	eventBytes   = 318.57585 // mean NDJSON bytes per event
+	gzipBytes    = 13.60175  // GZIP bytes per event in 1 MiB objects
+	perAggregate = 75.598    // events in one 25,000-byte KPL aggregate
+)
+
+// TestCostModelIsWhatTheArithmeticAssumes: the hand-computed totals below rest on these figures.
+func TestCostModelIsWhatTheArithmeticAssumes(t *testing.T) {
+	m := cost.Measure()
+	if math.Abs(m.EventBytes-eventBytes) > 0.001 || math.Abs(m.GzipBytesPerEvent-gzipBytes) > 0.001 || math.Abs(m.EventsPerAggregate-perAggregate) > 0.001 {
+		t.Fatalf("the event model changed (%+v): redo the arithmetic in TestCostOfConfigurations", m)
+	}
+}
+
+// TestCostOfConfigurations checks the estimate of synthesized configurations against totals worked out by hand.
+// Common figures: a month is 730 h; the producer runs 43,800 times (one a minute) for a 40 s window (its 50 s
+// timeout less the 10 s reserve) and is billed 41 s at 128 MB arm64: 43,800 x 41 x 0.125 = 224,475 GB-s x
+// $0.0000133334 = $2.9931; requests 43,800 x $0.20/M = $0.0088; logs 43,800 x 600 B = 0.024475 GiB x $0.50 =
+// $0.0122. Events at rate r: r x 40 x 43,800. Firehose bills each record as 5 KB (5,120 B) per GiB at $0.029.
+func TestCostOfConfigurations(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		overrides map[string]string
+		items     map[string]float64 // "Service what" -> monthly USD
+		total     float64
+	}{
+		// 1 shard: 730 x $0.015 = $10.95. 17,520,000 events: PUT 17.52 M x $0.014/M = $0.2453; Firehose 17.52 M x
+		// 5,120 B = 83.5419 GiB x $0.029 = $2.4227; 43,800 objects (one per 60 s flush) x $0.005/1,000 = $0.219;
+		// storage 17.52 M x 13.60175 B / 2 = 0.11097 GiB x $0.023 = $0.0026; access logs 43,800 x 800 B / 2 =
+		// 0.01632 GiB x $0.023 = $0.0004; 5 alarms x $0.10 = $0.50; dashboard $3.00.
+		// Total 10.95 + 2.9931 + 0.0088 + 0.0122 + 0.2453 + 2.4227 + 0.219 + 0.0026 + 0.0004 + 0.5 + 3 = 20.3539.
+		{"default", labDefaults, map[string]float64{"Kinesis provisioned shards": 10.95, "Lambda producer compute": 2.9931,
+			"Kinesis PUT payload units": 0.2453, "Firehose ingestion": 2.4227, "S3 PUT requests (delivered objects)": 0.219,
+			"CloudWatch alarms": 0.5, "CloudWatch dashboard": 3}, 20.3539},
+		// A tenth of the traffic: PUT $0.0245, Firehose $0.2423, storage $0.0003; the rest as default.
+		// 10.95 + 2.9931 + 0.0088 + 0.0122 + 0.0245 + 0.2423 + 0.219 + 0.0003 + 0.0004 + 0.5 + 3 = 17.9504.
+		{"producerRate=1", map[string]string{"producerRate": "1"}, map[string]float64{"Kinesis PUT payload units": 0.0245, "Firehose ingestion": 0.2423}, 17.9504},
+		// 4 shards: 2,920 shard-hours = $43.80. 7,008,000,000 events: PUT $98.112; Firehose 7.008e9 x 5,120 B =
+		// 33,416.7 GiB x $0.029 = $969.0857; a 60 s flush holds 4000 x 40 x 318.58 B = 50.97 MB, 49 objects of
+		// 1 MiB: 43,800 x 49 = 2,146,200 x $0.005/1,000 = $10.731; storage 7.008e9 x 13.60175 / 2 = 44.39 GiB x
+		// $0.023 = $1.0209; access logs $0.0184. 43.8 + 2.9931 + 0.0088 + 0.0122 + 98.112 + 969.0857 + 10.731 +
+		// 1.0209 + 0.0184 + 0.5 + 3 = 1129.282.
+		{"shardCount=4 producerRate=4000", map[string]string{"shardCount": "4", "producerRate": "4000"},
+			map[string]float64{"Kinesis provisioned shards": 43.8, "Kinesis PUT payload units": 98.112, "Firehose ingestion": 969.0857, "S3 PUT requests (delivered objects)": 10.731}, 1129.282},
+		// Aggregated: records/s = max(4000 / 75.598 = 52.9, min(4000, 4 shards x 20 linger windows/s = 80)) = 80,
+		// each of 4000 x 318.58 / 80 = 15,929 B: PUT 80 x 40 x 43,800 = 140.16 M units x $0.014/M = $1.9622;
+		// Firehose 140.16 M x 20,480 B (15,929 rounded up to 5 KB) = 2,673.3 GiB x $0.029 = $77.5269.
+		// 43.8 + 2.9931 + 0.0088 + 0.0122 + 1.9622 + 77.5269 + 10.731 + 1.0209 + 0.0184 + 0.5 + 3 = 141.5734.
+		{"shardCount=4 producerRate=4000 producerAggregate=true", map[string]string{"shardCount": "4", "producerRate": "4000", "producerAggregate": "true"},
+			map[string]float64{"Kinesis PUT payload units": 1.9622, "Firehose ingestion": 77.5269}, 141.5734},
+		// Dynamic partitioning: 17.52 M x 318.58 B = 5.198 GiB x $0.020 = $0.104; 10 tenants x 43,800 flushes =
+		// 438,000 objects x $0.005/1,000 = $2.19 (and the same S3 PUTs, $2.19); JQ 1 h x $0.07; access logs
+		// 438,000 x 800 / 2 = 0.1632 GiB x $0.023 = $0.0038. 20.3539 - 0.219 - 0.0004 + 0.104 + 2.19 + 0.07 +
+		// 2.19 + 0.0038 = 24.6923.
+		{"partitioning=tenant", variants["tenant-partitioning"], map[string]float64{"Firehose dynamic partitioning, data": 0.104,
+			"Firehose dynamic partitioning, objects": 2.19, "Firehose dynamic partitioning, JQ": 0.07, "S3 PUT requests (delivered objects)": 2.19}, 24.6923},
+		// No producer: no Lambda, no traffic: 10.95 + 4 alarms x $0.10 + 3 = 14.35.
+		{"producer=false", variants["no-producer"], map[string]float64{"CloudWatch alarms": 0.4}, 14.35},
+		// No monitoring: 20.3539 - 0.5 - 3 = 16.8539.
+		{"monitoring=false", map[string]string{"monitoring": "false"}, nil, 16.8539},
+		// The alarm topic's key: 20.3539 + 1 = 21.3539.
+		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.3539},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := cost.FromAssembly(synth(t, tc.overrides).outdir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]float64{}
+			for _, i := range e.Items {
+				got[i.Service+" "+i.What] = i.Monthly()
+			}
+			for item, want := range tc.items {
+				if math.Abs(got[item]-want) > 0.0001 {
+					t.Errorf("%s: $%.4f, by hand $%.4f", item, got[item], want)
+				}
+			}
+			if math.Abs(e.Total()-tc.total) > 0.001 {
+				var out bytes.Buffer
+				e.Write(&out)
+				t.Errorf("total $%.4f, by hand $%.4f\n%s", e.Total(), tc.total, out.String())
+			}
+			if tc.name == "producer=false" {
+				for item := range got {
+					if strings.HasPrefix(item, "Lambda") || strings.HasPrefix(item, "Firehose") || strings.Contains(item, "PUT") {
+						t.Errorf("producer=false still prices %s", item)
+					}
+				}
+			}
+			if tc.name == "monitoring=false" && (got["CloudWatch alarms"] != 0 || got["CloudWatch dashboard"] != 0) {
+				t.Errorf("monitoring=false still prices alarms or the dashboard")
+			}
+		})
+	}
+}
+
+// TestCostDeltaOfShards: the delta of shardCount 1 -> 4 is three shards' hours exactly.
+func TestCostDeltaOfShards(t *testing.T) {
+	one, err := cost.FromAssembly(synth(t, labDefaults).outdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	four, err := cost.FromAssembly(synth(t, map[string]string{"shardCount": "4"}).outdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := four.Total() - one.Total(); math.Abs(d-3*730*0.015) > 1e-9 {
+		t.Errorf("delta $%.4f, want three shards' 2,190 hours x $0.015 = $32.85", d)
+	}
+	if c := cost.Changes(one, four); len(c) != 1 || !strings.Contains(c[0], "Kinesis provisioned shards") || !strings.Contains(c[0], "(+32.85)") {
+		t.Errorf("changes %v", c)
+	}
+}
+
+// TestCostRefusesAnUnpricedType: a resource type with neither a price nor a reason to be free fails the estimate.
+func TestCostRefusesAnUnpricedType(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "lab.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := assembly.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resources []assembly.Resource
+	for _, r := range tmpl.Resources {
+		resources = append(resources, r)
+	}
+	resources = append(resources, assembly.Resource{Type: "AWS::DynamoDB::Table"})
+	if _, err := cost.FromResources(resources); err == nil || !strings.Contains(err.Error(), "no price for resource type AWS::DynamoDB::Table") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := cost.FromResources(resources[:len(resources)-1]); err != nil {
+		t.Errorf("every type of the lab template is priced or free: %v", err)
+	}
+}
