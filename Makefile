@@ -42,7 +42,7 @@ export CDK_ARGS
 # SKIP_PREFLIGHT=1 make deploy deploys without the preflight check.
 SKIP_PREFLIGHT ?=
 
-.PHONY: help synth bootstrap deploy destroy diff test unit preflight leftovers emulator
+.PHONY: help synth bootstrap deploy destroy diff test unit preflight leftovers emulator cost
 help: ## list the targets
 	@awk -F ':.*?## ' '/^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
@@ -72,6 +72,9 @@ destroy: $(NPM_STAMP) ## remove everything the lab created (asks to confirm; wit
 
 emulator: $(NPM_STAMP) ## no AWS account needed: the bundled Kinesis emulator with the lab's stream on 127.0.0.1:4567, and the send command to try
 	go run ./internal/testing/localkinesis
+
+cost: $(NPM_STAMP) ## offline: the monthly estimate of this configuration (CDK_ARGS), item by item
+	@$(CDK) synth --no-notices --quiet $(CDK_ARGS) >/dev/null && go run ./labcheck cost cdk.out
 
 leftovers: ## read-only: what of the deployment still exists after destroy (exit 1 if anything)
 	@$(LABCHECK) leftovers

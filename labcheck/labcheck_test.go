@@ -447,7 +447,8 @@ func TestPreflightBlocksAnUpdateThatWouldFail(t *testing.T) {
 	st.resources["CustomS3AutoDeleteObjectsCustomResourceProviderLogs3BCE96D7"] = st.logGroups[0]
 	st.resources["Stream790BDEE4"] = "tenant-metrics-stream"
 	code, stdout, _ = runLabcheck(t, "preflight", "--cdk-out", cdkOutWith(t, "TenantMetricsLab", head))
-	if code != 0 || !strings.Contains(stdout, "ok       the update of TenantMetricsLab from the deployed template: nothing fails (0 finding(s)") {
+	if code != 0 || !strings.Contains(stdout, "ok       the update of TenantMetricsLab from the deployed template: nothing fails (0 finding(s)") ||
+		!strings.Contains(stdout, "ok       estimate: $20.35 per month at us-east-1 list prices before free tier") {
 		t.Errorf("redeploy: exit %d\n%s", code, stdout)
 	}
 }

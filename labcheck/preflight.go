@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -116,6 +117,10 @@ func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string
 		} else {
 			f.ok("bucket %s exists", cfg.BucketName)
 		}
+	}
+
+	if e, err := cost.FromAssembly(cdkOut); err == nil {
+		f.ok("estimate: $%.2f per month at us-east-1 list prices before free tier (labcheck cost %s itemizes it)", e.Total(), cdkOut)
 	}
 
 	if cfg.Producer {

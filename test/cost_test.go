@@ -2,9 +2,12 @@ package test
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,6 +36,8 @@ func TestCostModelIsWhatTheArithmeticAssumes(t *testing.T) {
 // $0.0000133334 = $2.9931; requests 43,800 x $0.20/M = $0.0088; logs 43,800 x 600 B = 0.024475 GiB x $0.50 =
 // $0.0122. Events at rate r: r x 40 x 43,800. Firehose bills each record as 5 KB (5,120 B) per GiB at $0.029.
 func TestCostOfConfigurations(t *testing.T) {
+	var table strings.Builder
+	table.WriteString("| configuration | total a month |\n| --- | --- |\n")
 	for _, tc := range []struct {
 		name      string
 		overrides map[string]string
@@ -90,6 +95,7 @@ func TestCostOfConfigurations(t *testing.T) {
 					t.Errorf("%s: $%.4f, by hand $%.4f", item, got[item], want)
 				}
 			}
+			fmt.Fprintf(&table, "| `%s` | $%.2f |\n", tc.name, e.Total())
 			if math.Abs(e.Total()-tc.total) > 0.001 {
 				var out bytes.Buffer
 				e.Write(&out)
@@ -106,6 +112,42 @@ func TestCostOfConfigurations(t *testing.T) {
 				t.Errorf("monitoring=false still prices alarms or the dashboard")
 			}
 		})
+	}
+	if !t.Failed() {
+		generatedSection(t, "deploying.md", "TestCostOfConfigurations", table.String())
+	}
+}
+
+// TestCostSectionIsCurrent keeps the docs' default estimate equal to the command's output on the lab golden
+// template, and the README's monthly and daily figures equal to its total.
+func TestCostSectionIsCurrent(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "lab.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := assembly.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resources []assembly.Resource
+	for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
+		resources = append(resources, tmpl.Resources[id])
+	}
+	e, err := cost.FromResources(resources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	e.Write(&out)
+	generatedSection(t, "deploying.md", "TestCostSectionIsCurrent", "```text\n$ go run ./labcheck cost cdk.out\n"+out.String()+"```\n")
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{fmt.Sprintf("$%.2f a month", e.Total()), fmt.Sprintf("about $%.2f a day", e.Total()/730*24)} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README.md does not say %q (the estimate of the default configuration)", want)
+		}
 	}
 }
 

@@ -2,7 +2,8 @@
 # Usage: synth-diff.sh PR_CDK_OUT BASE_CDK_OUT
 # Prints a Markdown report of what deploying the pull request over the base branch does, for every stack in either
 # synthesized cloud assembly: first what `labcheck updates` finds (a CAUTION block for every change that would
-# fail and roll back, with the way out; then data losses), then the CLI's `cdk diff`. Works offline: neither reads
+# fail and roll back, with the way out; then data losses), the monthly estimate of both (`labcheck cost`), then the
+# CLI's `cdk diff`. Works offline: neither reads
 # AWS. It never says all is clear when it could not tell: a folder that is not a cloud assembly, or a diff that
 # fails, ends the script with an error. Exit status 1 (after the whole report) when a change would fail.
 set -euo pipefail
@@ -111,6 +112,18 @@ if grep -qE '^(REPLACES|INTERRUPTS) ' <<<"$findings"; then
   block INTERRUPTS
   echo "</details>"
   echo
+fi
+# What it costs: both monthly estimates and the items that changed.
+if estimate=$("$bin/labcheck" cost --base "$base_out" "$pr_out"); then
+  echo "**Monthly estimate** ($(head -n 1 <<<"$estimate")):"
+  echo
+  echo '```text'
+  tail -n +2 <<<"$estimate"
+  echo '```'
+  echo
+else
+  echo "synth-diff.sh: labcheck cost could not estimate the assemblies" >&2
+  exit 1
 fi
 if [ -s "$flags" ]; then
   echo "> [!WARNING]"

@@ -341,7 +341,7 @@ func (i Item) Line() string {
 	case 100000:
 		per = " per 100,000"
 	}
-	line := fmt.Sprintf("%-10s %-33s %14s %-32s x $%g%s = $%.2f", i.Service, i.What, quantity(i.Quantity), i.Price.Unit, i.Price.USD, per, i.Monthly())
+	line := fmt.Sprintf("%-10s %-33s %14s %-32s x $%s%s = $%.2f", i.Service, i.What, quantity(i.Quantity), i.Price.Unit, strconv.FormatFloat(i.Price.USD, 'f', -1, 64), per, i.Monthly())
 	if i.Note != "" {
 		line += " (" + i.Note + ")"
 	}
