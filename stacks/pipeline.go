@@ -99,6 +99,10 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		}),
 	})
 
+	var catalog *Query
+	if cfg.Format == config.FormatParquet {
+		catalog = addCatalog(p, layout, removal) // Firehose converts records with the table's schema
+	}
 	p.DeliveryStream = awskinesisfirehose.NewDeliveryStream(stack, jsii.String("DeliveryStream"), &awskinesisfirehose.DeliveryStreamProps{
 		DeliveryStreamName: jsii.String(cfg.FirehoseStreamName()),
 		Source:             awskinesisfirehose.NewKinesisStreamSource(p.Stream),
@@ -107,13 +111,15 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 			ErrorOutputPrefix: jsii.String(cfg.ErrorPrefix),
 			BufferingSize:     awscdk.Size_Mebibytes(jsii.Number(float64(cfg.BufferSizeMiB))),
 			BufferingInterval: awscdk.Duration_Seconds(jsii.Number(float64(cfg.BufferIntervalSeconds))),
-			Compression:       awskinesisfirehose.Compression_Of(jsii.String(cfg.Compression)),
+			Compression:       compression(cfg),
 			LoggingConfig:     awskinesisfirehose.NewEnableLogging(p.DeliveryLogs),
 			// The L2 would grant s3:DeleteObject* and wildcard actions on the whole bucket; an immutable view of
 			// the role swallows that grant so the explicit, prefix-scoped policy below is all the role has.
 			Role:                deliveryRole.WithoutPolicyUpdates(nil),
 			DynamicPartitioning: dynamicPartitioning(layout),
 			Processors:          tenantExtraction(layout),
+			DataFormatConversion: parquetConversion(catalog),
+			FileExtension:        fileExtension(cfg),
 		}),
 	})
 	logStream, ok := p.DeliveryLogs.Node().TryFindChild(jsii.String(deliveryLogStreamID)).(awslogs.LogStream)
@@ -136,7 +142,10 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		p.Monitoring = addMonitoring(p)
 	}
 	if cfg.Query {
-		p.Query = addQuery(p, layout, accessLogs, removal)
+		p.Query = addQuery(p, layout, accessLogs, removal, catalog)
+	}
+	if cfg.Format == config.FormatParquet {
+		policy.AddStatements(schemaReadStatement(p))
 	}
 	ownAutoDeleteLogs(stack, cfg, removal)
 	cleanForLint(stack)

@@ -27,9 +27,10 @@ type Query struct {
 	Saved     []awsathena.CfnNamedQuery
 }
 
-// addQuery declares the table (partition projection matching Firehose's folders, so no crawler and no MSCK
-// REPAIR) and an Athena workgroup with enforced, encrypted, expiring results and a per-query scan limit.
-func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, removal awscdk.RemovalPolicy) *Query {
+// addCatalog declares the Glue database and the table over what Firehose writes (partition projection matching
+// its folders, so no crawler and no MSCK REPAIR). With format=parquet it comes before the delivery stream, which
+// converts records with the table's schema.
+func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy) *Query {
 	stack, cfg := p.Stack, p.Config
 	q := &Query{}
 	q.Database = awsglue.NewCfnDatabase(stack, jsii.String("GlueDatabase"), &awsglue.CfnDatabaseProps{
@@ -50,8 +51,6 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 	// Athena projects dates in UTC, as Firehose names its folders.
 	// https://docs.aws.amazon.com/athena/latest/ug/partition-projection-kinesis-firehose-example.html
 	params := map[string]any{
-		"classification":     "json",
-		"compressionType":    map[string]string{"GZIP": "gzip", "UNCOMPRESSED": "none"}[cfg.Compression],
 		"projection.enabled": "true",
 		"projection." + config.DateHourColumn + ".type":          "date",
 		"projection." + config.DateHourColumn + ".format":        layout.DateFormat,
@@ -59,6 +58,10 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 		"projection." + config.DateHourColumn + ".interval":      "1",
 		"projection." + config.DateHourColumn + ".interval.unit": layout.DateUnit,
 		"storage.location.template":                              bucketURL + layout.Template,
+	}
+	storage := tableStorage(cfg)
+	for k, v := range storage.params {
+		params[k] = v
 	}
 	partitions := []any{}
 	if layout.Tenant {
@@ -74,29 +77,34 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 		DatabaseName: q.Database.Ref(),
 		TableInput: &awsglue.CfnTable_TableInputProperty{
 			Name:          jsii.String(config.TableName),
-			Description:   jsii.String("Telemetry events as the producer writes them (NDJSON, one object per line), in the folders Firehose writes"),
+			Description:   jsii.String(storage.description),
 			TableType:     jsii.String("EXTERNAL_TABLE"),
 			Parameters:    params,
 			PartitionKeys: partitions,
 			StorageDescriptor: &awsglue.CfnTable_StorageDescriptorProperty{
 				Location:     jsii.String(bucketURL + layout.Literal),
 				Columns:      columns,
-				InputFormat:  jsii.String("org.apache.hadoop.mapred.TextInputFormat"),
-				OutputFormat: jsii.String("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"),
-				// The Hive JSON SerDe reads one JSON object per line (our events: lowercase keys, no duplicates,
-				// nested objects as structs, epoch seconds as bigint); Athena decompresses .gz objects by their
-				// extension. Not the OpenX SerDe: Athena documents that its results "can be non-deterministic",
-				// with more or fewer rows than expected or unexpected nulls, and names Hive's as the fix.
-				// https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html
-				// https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html ("Considerations and limitations")
+				InputFormat:  jsii.String(storage.inputFormat),
+				OutputFormat: jsii.String(storage.outputFormat),
 				SerdeInfo: &awsglue.CfnTable_SerdeInfoProperty{
-					SerializationLibrary: jsii.String(config.JSONSerDe),
+					SerializationLibrary: jsii.String(storage.serde),
 				},
-				Compressed: jsii.Bool(cfg.Compression == "GZIP"),
+				Compressed: jsii.Bool(storage.compressed),
 			},
 		},
 	})
 	q.Table.ApplyRemovalPolicy(removal, nil)
+	return q
+}
+
+// addQuery declares the catalog (unless given) and an Athena workgroup with enforced, encrypted, expiring results
+// and a per-query scan limit.
+func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, removal awscdk.RemovalPolicy, catalog *Query) *Query {
+	stack, cfg := p.Stack, p.Config
+	q := catalog
+	if q == nil {
+		q = addCatalog(p, layout, removal)
+	}
 
 	q.Results = newPrivateBucket(stack, "QueryResultsBucket", cfg, removal, awss3.BucketProps{
 		ServerAccessLogsBucket: accessLogs,
@@ -157,4 +165,44 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 			*q.WorkGroup.Ref(), *q.Saved[0].AttrNamedQueryId()),
 		"Runs the first saved query (consumption per tenant over the last 24 hours); then aws athena get-query-results --query-execution-id ID")
 	return q
+}
+
+// tableFormat is how the query table reads the delivered objects.
+type tableFormat struct {
+	description                      string
+	serde, inputFormat, outputFormat string
+	compressed                       bool
+	params                           map[string]any
+}
+
+// tableStorage returns the table's storage for the configured format.
+func tableStorage(cfg config.Config) tableFormat {
+	if cfg.Format == config.FormatParquet {
+		// Parquet objects carry their own schema and compression; Athena reads the columns a query uses.
+		// https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html
+		return tableFormat{
+			description:  "Telemetry events converted to Parquet by Firehose with this table's schema, in the folders Firehose writes",
+			serde:        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+			inputFormat:  "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+			outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+			params:       map[string]any{"classification": "parquet"},
+		}
+	}
+	// The Hive JSON SerDe reads one JSON object per line (our events: lowercase keys, no duplicates, nested
+	// objects as structs, epoch seconds as bigint); Athena decompresses .gz objects by their extension. Not the
+	// OpenX SerDe: Athena documents that its results "can be non-deterministic", with more or fewer rows than
+	// expected or unexpected nulls, and names Hive's as the fix.
+	// https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html
+	// https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html ("Considerations and limitations")
+	return tableFormat{
+		description:  "Telemetry events as the producer writes them (NDJSON, one object per line), in the folders Firehose writes",
+		serde:        config.JSONSerDe,
+		inputFormat:  "org.apache.hadoop.mapred.TextInputFormat",
+		outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+		compressed:   cfg.Compression == "GZIP",
+		params: map[string]any{
+			"classification":  "json",
+			"compressionType": map[string]string{"GZIP": "gzip", "UNCOMPRESSED": "none"}[cfg.Compression],
+		},
+	}
 }

@@ -416,6 +416,8 @@ var variants = map[string]map[string]string{
 	"alarm-email":     {"alarmEmail": "ops@example.com"},
 	// Dynamic partitioning into per-tenant folders, with Firehose's smallest buffer for it.
 	"tenant-partitioning": {"partitioning": "tenant", "bufferSizeMiB": "64"},
+	// Firehose converts records to Parquet with the Glue table's schema (uncompressed S3 objects, 64 MiB buffer).
+	"parquet": {"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64"},
 }
 
 // dataBucketID returns the logical id of the data bucket (the one that writes access logs).

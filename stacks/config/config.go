@@ -81,6 +81,7 @@ type Config struct {
 	Query                       bool   // declare the Glue table, Athena workgroup and saved queries
 	QueryScanCutoffMiB          int    // the workgroup's per-query scanned-data limit
 	Partitioning                string // PartitioningTime or PartitioningTenant
+	Format                      string // FormatJSON or FormatParquet: what Firehose writes
 }
 
 // Default returns the settings of the console lab.
@@ -104,6 +105,7 @@ func Default() Config {
 		Query:              true,
 		QueryScanCutoffMiB: 1024,
 		Partitioning:       PartitioningTime,
+		Format:             FormatJSON,
 	}
 }
 
@@ -140,7 +142,21 @@ var Settings = []Setting{
 	boolean("query", "Declare the Glue table, the Athena workgroup, its results bucket and the saved queries over the delivered data (see [querying](querying.md)).", func(c *Config) *bool { return &c.Query }),
 	integer("queryScanCutoffMiB", "The Athena workgroup's per-query scanned-data limit in MiB: 10-1048576 (a cost guard: 1 GiB costs about half a cent).", func(c *Config) *int { return &c.QueryScanCutoffMiB }),
 	str("partitioning", "Key layout: `time` (Firehose's `yyyy/MM/dd/HH/` folders under `prefix`) or `tenant` (dynamic partitioning into `tenant_id=<id>/yyyy/MM/dd/HH/`; needs `bufferSizeMiB` >= 64 and `bufferIntervalSeconds` >= 60; see [querying](querying.md#per-tenant-folders-partitioningtenant)).", func(c *Config) *string { return &c.Partitioning }),
+	str("format", "What Firehose writes: `json` (GZIP NDJSON objects, as the console lab) or `parquet` (Firehose converts each record to Apache Parquet with the Glue table's schema: columnar, SNAPPY-compressed `.parquet` objects that Athena reads only in the columns a query uses). `parquet` needs `query=true`, `compression=UNCOMPRESSED` and `bufferSizeMiB` >= 64 (see [querying](querying.md#parquet-formatparquet)).", func(c *Config) *string { return &c.Format }),
 }
+
+// Output formats of the delivered objects.
+const (
+	FormatJSON    = "json"    // GZIP (or uncompressed) NDJSON, as the producer writes events
+	FormatParquet = "parquet" // Firehose's record format conversion to Apache Parquet
+)
+
+// Formats lists the allowed values of format.
+var Formats = []string{FormatJSON, FormatParquet}
+
+// MinFormatConversionBufferMiB is Firehose's smallest buffer with record format conversion (aws-cdk-lib refuses
+// less with DataFormatConversionBufferingSizeTooSmall, mirroring the service).
+const MinFormatConversionBufferMiB = 64
 
 // Reference renders the configuration reference table (docs/configuration.md) from Settings and Default.
 func Reference() string {
@@ -304,6 +320,23 @@ func (c Config) Validate() error {
 		inRange("queryScanCutoffMiB", c.QueryScanCutoffMiB, MinQueryScanCutoffMiB, MaxQueryScanCutoffMiB)
 		if c.Compression != "GZIP" && c.Compression != "UNCOMPRESSED" {
 			bad("compression", c.Compression, "query=true needs GZIP or UNCOMPRESSED objects, which Athena reads as they are (or set query=false)")
+		}
+	}
+	if !slices.Contains(Formats, c.Format) {
+		bad("format", c.Format, "must be one of %s", strings.Join(Formats, ", "))
+	}
+	if c.Format == FormatParquet {
+		// Firehose converts with the schema of a Glue table, disables S3-level compression (the serializer
+		// compresses) and needs a 64 MiB buffer. https://docs.aws.amazon.com/firehose/latest/dev/record-format-conversion.html
+		// https://docs.aws.amazon.com/firehose/latest/dev/enable-record-format-conversion.html
+		if !c.Query {
+			bad("query", c.Query, "format=parquet needs query=true: Firehose converts records with the schema of the stack's Glue table")
+		}
+		if c.Compression != "UNCOMPRESSED" {
+			bad("compression", c.Compression, "format=parquet needs compression=UNCOMPRESSED: Firehose disables S3 compression with record format conversion, and the Parquet serializer compresses (SNAPPY)")
+		}
+		if c.BufferSizeMiB < MinFormatConversionBufferMiB {
+			bad("bufferSizeMiB", c.BufferSizeMiB, "format=parquet needs bufferSizeMiB >= %d (Firehose's minimum with record format conversion)", MinFormatConversionBufferMiB)
 		}
 	}
 	if !slices.Contains(Compressions, c.Compression) {

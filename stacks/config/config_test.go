@@ -15,7 +15,7 @@ func TestDefaultsAreTheLabsValues(t *testing.T) {
 		DeliveryStreamName: "tenant_metrics_firehose", Prefix: "stream/",
 		ErrorPrefix: "errors/!{firehose:error-output-type}/", BufferSizeMiB: 1, BufferIntervalSeconds: 60,
 		Compression: "GZIP", LogRetentionDays: 14, Producer: true, ProducerRate: 10, Monitoring: true,
-		Query: true, QueryScanCutoffMiB: 1024, Partitioning: "time",
+		Query: true, QueryScanCutoffMiB: 1024, Partitioning: "time", Format: "json",
 	}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
@@ -122,6 +122,7 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"key in kebab-case", "shard-count", "2", "did you mean \"shardCount\""},
 		{"key in upper snake case", "NAME_PREFIX", "alice", "did you mean \"namePrefix\""},
 		{"unknown key no suggestion", "bufferSize", "1", "allowed keys are namePrefix"},
+		{"format unknown", "format", "avro", "one of json, parquet"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -243,5 +244,26 @@ func TestGlueNamesFoldThePrefix(t *testing.T) {
 	}
 	if got := c.WorkGroupName(); got != "alice-b-tenant-metrics-lab" {
 		t.Errorf("workgroup %q", got)
+	}
+}
+
+// TestParquetRules: record format conversion needs the Glue table, uncompressed S3 objects and a 64 MiB buffer;
+// each violation names its key.
+func TestParquetRules(t *testing.T) {
+	_, err := FromContext(map[string]any{"format": "parquet", "query": "false"})
+	for _, want := range []string{
+		`invalid context value query="false": format=parquet needs query=true`,
+		`invalid context value compression="GZIP": format=parquet needs compression=UNCOMPRESSED`,
+		`invalid context value bufferSizeMiB="1": format=parquet needs bufferSizeMiB >= 64`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in %v", want, err)
+		}
+	}
+	if _, err := FromContext(map[string]any{"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64"}); err != nil {
+		t.Errorf("a valid parquet configuration: %v", err)
+	}
+	if _, err := FromContext(map[string]any{"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64", "partitioning": "tenant"}); err != nil {
+		t.Errorf("parquet with per-tenant folders: %v", err)
 	}
 }
