@@ -90,6 +90,7 @@ test: $(NPM_STAMP) $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## everything CI checks: 
 	go tool staticcheck ./...
 	go tool actionlint
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
+	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecodeParquet$$' -fuzztime 10s
 	go test ./producer/kpl -run '^$$' -fuzz '^FuzzSizeAccounting$$' -fuzztime 5s
 	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
 	  echo "cdk synth (CLI, cdk.json app command) -> $$out, then go test ./... (with the CLI synth compared to the golden template)"; \

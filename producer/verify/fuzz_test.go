@@ -32,3 +32,30 @@ func FuzzDecode(f *testing.F) {
 		})
 	})
 }
+
+// FuzzDecodeParquet feeds arbitrary bytes to the Parquet decoder, seeded with a valid file, a truncated one and a
+// file whose footer declares absurd sizes: it must never panic, hang or allocate what a corrupt footer declares,
+// and every event it returns must pass the schema check.
+func FuzzDecodeParquet(f *testing.F) {
+	good, _ := parquetEvents(f, "seed", 1, 20, fixedTime)
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add(good[len(good)-64:])
+	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows := 0
+		DecodeParquet(bytes.NewReader(data), func(e *telemetry.Event, p Position) {
+			rows++
+			if err := telemetry.Check(e); err != nil {
+				t.Fatalf("decoder passed an invalid event: %v", err)
+			}
+			if p.Line != rows {
+				t.Fatalf("row %d reported as %+v", rows, p)
+			}
+		}, func(p Position, reason string) {
+			if reason == "" || p.Line < 0 {
+				t.Fatalf("problem %+v %q", p, reason)
+			}
+		})
+	})
+}

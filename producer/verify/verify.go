@@ -193,7 +193,11 @@ func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 	counted := &countingReader{r: out.Body}
 	modified := aws.ToTime(obj.LastModified)
 	folder := tenantFolder(key)
-	Decode(counted, func(e *telemetry.Event, pos Position) {
+	decode := Decode
+	if IsParquet(key) {
+		decode = DecodeParquet
+	}
+	decode(counted, func(e *telemetry.Event, pos Position) {
 		if folder != "" && e.Tenant.ID != folder {
 			c.problem(Problem{Key: key, Position: pos, Reason: fmt.Sprintf("event of tenant %s in the folder of tenant %s", e.Tenant.ID, folder)})
 			c.mu.Lock()
