@@ -103,15 +103,15 @@ func TestParquetObjectsAreVerifiedLikeJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := map[string][]byte{
-		"wrong-value":  b.Bytes(),
-		"null-field":   nb.Bytes(),
-		"truncated":    good[:len(good)/2],
-		"not-parquet":  gz(events(t, "x", 1, 3, base)),
-		"empty":        {},
-		"no-column":    mb.Bytes(),
-		"huge-rows":    withFooter(t, good, func(m *format.FileMetaData) { m.RowGroups[0].NumRows = 1 << 40 }),
-		"huge-chunk":   withFooter(t, good, func(m *format.FileMetaData) { m.RowGroups[0].Columns[0].MetaData.TotalUncompressedSize = 1 << 50 }),
-		"huge-footer":  append(append(append([]byte{}, good[:4]...), 0xff, 0xff, 0xff, 0x7f), "PAR1"...),
+		"wrong-value": b.Bytes(),
+		"null-field":  nb.Bytes(),
+		"truncated":   good[:len(good)/2],
+		"not-parquet": gz(events(t, "x", 1, 3, base)),
+		"empty":       {},
+		"no-column":   mb.Bytes(),
+		"huge-rows":   withFooter(t, good, func(m *format.FileMetaData) { m.RowGroups[0].NumRows = 1 << 40 }),
+		"huge-chunk":  withFooter(t, good, func(m *format.FileMetaData) { m.RowGroups[0].Columns[0].MetaData.TotalUncompressedSize = 1 << 50 }),
+		"huge-footer": append(append(append([]byte{}, good[:4]...), 0xff, 0xff, 0xff, 0x7f), "PAR1"...),
 	}
 	srv2 := s3fake.Start(t)
 	srv2.CreateBucket(t, "lab")
