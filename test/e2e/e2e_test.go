@@ -40,6 +40,9 @@ func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 		{"plain", 1, false, layout{prefix: "stream/"}, "lab"},
 		{"aggregated", 2, true, layout{prefix: "stream/"}, ""},
 		{"tenant-partitioning", 2, true, layout{prefix: prefix, query: query}, "tenant-partitioning"},
+		// Record format conversion: the stand-in writes Parquet as Firehose's converter does; verify and DuckDB
+		// (the saved queries) read it.
+		{"parquet", 1, false, layout{prefix: "stream/", parquet: true}, "parquet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s3srv := deliverAndVerify(t, tc.shards, tc.aggregate, tc.layout)
@@ -50,8 +53,11 @@ func TestProducerToS3EveryEventExactlyOnce(t *testing.T) {
 	}
 }
 
-// layout is the delivery stream's prefix and dynamic-partitioning query, as in a template.
-type layout struct{ prefix, query string }
+// layout is the delivery stream's prefix, dynamic-partitioning query and output format, as in a template.
+type layout struct {
+	prefix, query string
+	parquet       bool
+}
 
 // goldenResource is one resource of a committed golden template.
 type goldenResource struct {
@@ -113,6 +119,7 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) *s3fak
 		delivered <- firehose.Deliver(deliverCtx, emu.Client(), s3srv.Client(), firehose.Options{
 			Stream: stream, DeliveryStream: "tenant_metrics_firehose", Bucket: "lab-bucket", Prefix: l.prefix,
 			BufferBytes: 1 << 20, BufferInterval: time.Second, Poll: 100 * time.Millisecond, PartitionQuery: l.query,
+			Parquet: l.parquet,
 		})
 	}()
 	defer stopDelivery()
@@ -168,6 +175,11 @@ func deliverAndVerify(t *testing.T, shards int, aggregate bool, l layout) *s3fak
 		}
 		if len(folders) != len(report.Tenants) || report.WrongTenant != 0 {
 			t.Fatalf("%d tenant folders for %d tenants, %d events in a wrong folder", len(folders), len(report.Tenants), report.WrongTenant)
+		}
+	}
+	for _, k := range s3srv.Keys(t, "lab-bucket") {
+		if verify.IsParquet(k) != l.parquet {
+			t.Fatalf("object %s: want parquet=%v", k, l.parquet)
 		}
 	}
 	if !report.OK || report.Distinct != n || report.Events != n || report.Duplicates != 0 || report.Invalid != 0 || report.Objects < minObjects {

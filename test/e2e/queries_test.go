@@ -100,6 +100,11 @@ func querySpec(t *testing.T, variant string) map[string]any {
 		case "AWS::Athena::NamedQuery":
 			queries = append(queries, map[string]string{"name": r.Properties["Name"].(string), "sql": r.Properties["QueryString"].(string)})
 			spec["database"] = r.Properties["Database"]
+		case "AWS::KinesisFirehose::DeliveryStream":
+			spec["format"] = "json"
+			if r.Properties["ExtendedS3DestinationConfiguration"].(map[string]any)["DataFormatConversionConfiguration"] != nil {
+				spec["format"] = "parquet"
+			}
 		case "AWS::Glue::Table":
 			in := r.Properties["TableInput"].(map[string]any)
 			params := in["Parameters"].(map[string]any)
@@ -160,7 +165,11 @@ func downloadEvents(t *testing.T, s3srv *s3fake.Server, bucket, dir string) []de
 		if m == nil {
 			t.Fatalf("object %s has no hour folder", key)
 		}
-		verify.Decode(bytes.NewReader(data), func(e *telemetry.Event, _ verify.Position) {
+		decode := verify.Decode
+		if verify.IsParquet(key) {
+			decode = verify.DecodeParquet
+		}
+		decode(bytes.NewReader(data), func(e *telemetry.Event, _ verify.Position) {
 			events = append(events, deliveredEvent{Event: *e, hour: m[1]})
 		}, func(_ verify.Position, reason string) { t.Fatalf("%s: %s", key, reason) })
 	}

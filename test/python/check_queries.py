@@ -103,10 +103,17 @@ def main():
     projected = [f"regexp_extract(filename, '{regex}', {i + 1}) AS \"{n}\"" for i, n in enumerate(names)]
     cols = ", ".join(f"'{c['Name']}': '{duck_type(c['Type'])}'" for c in spec["columns"])
     con.execute(f'CREATE SCHEMA "{spec["database"]}"')
+    if spec.get("format") == "parquet":
+        # Parquet objects carry their own schema (Firehose's converter wrote the table's columns).
+        source = f"read_parquet('{spec['data_dir']}/**/*.parquet', filename = true)"
+    else:
+        source = (
+            f"read_json('{spec['data_dir']}/**/*.gz', format = 'newline_delimited', compression = 'gzip', "
+            f"columns = {{{cols}}}, filename = true)"
+        )
     con.execute(
         f'CREATE VIEW "{spec["database"]}"."{spec["table"]}" AS SELECT * EXCLUDE (filename), {", ".join(projected)} '
-        f"FROM read_json('{spec['data_dir']}/**/*.gz', format = 'newline_delimited', compression = 'gzip', "
-        f"columns = {{{cols}}}, filename = true)"
+        f"FROM {source}"
     )
     results = []
     for q in spec["queries"]:

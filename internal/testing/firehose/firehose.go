@@ -2,7 +2,7 @@
 // stream, applies dynamic partitioning's JQ query (with a real jq implementation, gojq) and renders the prefix's
 // expressions, de-aggregates KPL aggregated records as Firehose does with a Kinesis source ("Firehose de-aggregates the
 // records before it delivers them to the destination", Kinesis Data Streams developer guide, "Use the KPL with
-// Amazon Data Firehose"), and writes GZIP batches to S3 under Firehose's key layout, flushing on a size or age
+// Amazon Data Firehose"), and writes GZIP (or, converted, Parquet) batches to S3 under Firehose's key layout, flushing on a size or age
 // threshold like Firehose's buffering hints. It exists so the end-to-end test can run producer -> Kinesis -> S3 -> verify on one
 // machine. It never ships: nothing outside test/ and tests imports it.
 package firehose
@@ -24,6 +24,8 @@ import (
 	"github.com/itchyny/gojq"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/eventparquet"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // ObjectKey is where Firehose puts a batch of a prefix without partitioning keys: the rendered prefix (with
@@ -33,12 +35,13 @@ func ObjectKey(prefix, deliveryStream string, version int, at time.Time, id stri
 	if err != nil {
 		panic(err)
 	}
-	return rendered + objectName(deliveryStream, version, at, id)
+	return rendered + objectName(deliveryStream, version, at, id, ".gz")
 }
 
-// objectName is the name Firehose gives a batch under its (rendered) prefix: <stream>-<version>-<timestamp>-<uuid>.gz.
-func objectName(deliveryStream string, version int, at time.Time, id string) string {
-	return fmt.Sprintf("%s-%d-%s-%s.gz", deliveryStream, version, at.UTC().Format("2006-01-02-15-04-05"), id)
+// objectName is the name Firehose gives a batch under its (rendered) prefix: <stream>-<version>-<timestamp>-<uuid>
+// and the extension (.gz for GZIP; the FileExtension, .parquet here, with format conversion).
+func objectName(deliveryStream string, version int, at time.Time, id, ext string) string {
+	return fmt.Sprintf("%s-%d-%s-%s%s", deliveryStream, version, at.UTC().Format("2006-01-02-15-04-05"), id, ext)
 }
 
 // Options configure the stand-in like a delivery stream's S3 destination.
@@ -52,6 +55,9 @@ type Options struct {
 	// PartitionQuery is the dynamic-partitioning JQ expression (MetadataExtractionQuery, e.g.
 	// {tenant_id:.tenant.id}); it runs on every de-aggregated record, and its keys fill !{partitionKeyFromQuery:...}.
 	PartitionQuery string
+	// Parquet converts each batch as Firehose's record format conversion does: the JSON records deserialized and
+	// written as one SNAPPY Parquet file with the table's columns (producer/eventparquet), named .parquet.
+	Parquet bool
 }
 
 // partition is one prefix's batch, as Firehose buffers each active partition separately.
@@ -93,12 +99,12 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 		if p == nil || p.data.Len() == 0 {
 			return nil
 		}
-		var gz bytes.Buffer
-		w := gzip.NewWriter(&gz)
-		w.Write(p.data.Bytes())
-		w.Close()
-		key := prefix + objectName(o.DeliveryStream, 1, time.Now(), newID())
-		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(key), Body: bytes.NewReader(gz.Bytes())}); err != nil {
+		body, ext, err := batch(p.data.Bytes(), o.Parquet)
+		if err != nil {
+			return err
+		}
+		key := prefix + objectName(o.DeliveryStream, 1, time.Now(), newID(), ext)
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(o.Bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
 			return fmt.Errorf("put %s: %w", key, err)
 		}
 		delete(partitions, prefix)
@@ -171,6 +177,31 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 			}
 		}
 	}
+}
+
+// batch turns a partition's concatenated records into an object: GZIP, or Parquet converted from the JSON records.
+func batch(records []byte, parquet bool) ([]byte, string, error) {
+	var out bytes.Buffer
+	if !parquet {
+		w := gzip.NewWriter(&out)
+		_, _ = w.Write(records)
+		_ = w.Close()
+		return out.Bytes(), ".gz", nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(records))
+	var events []telemetry.Event
+	for dec.More() {
+		var e telemetry.Event
+		if err := dec.Decode(&e); err != nil {
+			// Firehose would write such a record under the error prefix as format-conversion-failed.
+			return nil, "", fmt.Errorf("format conversion: record is not JSON: %w", err)
+		}
+		events = append(events, e)
+	}
+	if err := eventparquet.Write(&out, events); err != nil {
+		return nil, "", fmt.Errorf("format conversion: %w", err)
+	}
+	return out.Bytes(), ".parquet", nil
 }
 
 // partitionKeys runs the dynamic-partitioning query on one record's JSON; its result object's fields are the keys.
