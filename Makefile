@@ -102,13 +102,14 @@ unit: ## the fast inner loop: go test -short (no node, Python or emulator; synth
 	go test -short ./... | grep -v 'no test files'
 
 .PHONY: bench
-bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, producer CPU per event, send throughput vs shard limits (plain and aggregated)
+bench: $(NPM_STAMP) ## benchmarks with ratios: encoder vs encoding/json (one core), verify, producer CPU per event, send throughput vs shard limits (plain and aggregated), GZIP JSON vs Parquet bytes stored and scanned
 	@go test ./producer/telemetry -run '^$$' -bench 'GenerateEncode' -benchmem -cpu 1 -count 5 | tee /dev/stderr \
 	  | awk '/^BenchmarkGenerateEncode/ { n[$$1]++; ns[$$1] += $$3; al[$$1] += $$7 } \
 	    END { f = ns["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"]; \
 	          j = ns["BenchmarkGenerateEncodeJSONBaseline"] / n["BenchmarkGenerateEncodeJSONBaseline"]; \
 	          printf "generate+encode: %.0f ns/event, %.0f allocs/event; encoding/json: %.0f ns/event; ratio %.2f\n", \
 	            f, al["BenchmarkGenerateEncode"] / n["BenchmarkGenerateEncode"], j, f / j }'
+	@go test ./test/formats -run '^$$' -bench 'Formats' -benchtime 1x | grep '^formats:'
 	@go test ./producer/verify -run '^$$' -bench 'Verify' -benchtime 3x \
 	  | awk '/^BenchmarkVerify/ { for (i = 1; i < NF; i++) if ($$(i+1) == "s/verify") printf "verify, 100 objects / 100,000 events: %.2f s\n", $$i }'
 	@go test ./producer/send -run '^$$' -bench 'PipelineCPU' -benchtime 5x -cpu 1 \

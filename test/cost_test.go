@@ -78,6 +78,9 @@ func TestCostOfConfigurations(t *testing.T) {
 		{"producer=false", variants["no-producer"], map[string]float64{"CloudWatch alarms": 0.4}, 14.35},
 		// No monitoring: 20.3539 - 0.5 - 3 = 16.8539.
 		{"monitoring=false", map[string]string{"monitoring": "false"}, nil, 16.8539},
+		// Parquet: format conversion bills the ingested GB again, 83.5419 GiB x $0.018 = $1.5038 (same records,
+		// 5 KB each); the 64 MiB buffer still flushes every 60 s. 20.3539 + 1.5038 = 21.8577.
+		{"format=parquet", variants["parquet"], map[string]float64{"Firehose format conversion": 1.5038}, 21.8577},
 		// The alarm topic's key: 20.3539 + 1 = 21.3539.
 		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.3539},
 	} {

@@ -18,7 +18,7 @@ func TestParquetConversion(t *testing.T) {
 	want := map[string]any{
 		"Enabled":                   true,
 		"InputFormatConfiguration":  map[string]any{"Deserializer": map[string]any{"HiveJsonSerDe": map[string]any{}}},
-		"OutputFormatConfiguration": map[string]any{"Serializer": map[string]any{"ParquetSerDe": map[string]any{"Compression": "SNAPPY"}}},
+		"OutputFormatConfiguration": map[string]any{"Serializer": map[string]any{"ParquetSerDe": map[string]any{"Compression": "GZIP", "EnableDictionaryCompression": true}}},
 		"SchemaConfiguration": map[string]any{
 			"CatalogId": map[string]any{"Ref": "AWS::AccountId"}, "DatabaseName": map[string]any{"Ref": dbID},
 			"TableName": map[string]any{"Ref": tableID}, "Region": map[string]any{"Ref": "AWS::Region"},

@@ -1,6 +1,7 @@
 // Package eventparquet is the telemetry event as a Parquet row, in the shape Firehose's record format conversion
 // gives it from the query table's schema: the same column names and types (structs as groups, value int,
-// timestamp bigint), every field optional as Hive's writer declares them. verify reads objects with it, and the
+// timestamp bigint), every field optional as Hive's writer declares them, and low-cardinality strings
+// dictionary-encoded as the stack asks Firehose to (EnableDictionaryCompression). verify reads objects with it, and the
 // Firehose stand-in and the measurements write them.
 package eventparquet
 
@@ -10,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/snappy"
+	"github.com/parquet-go/parquet-go/compress/gzip"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
@@ -18,9 +19,9 @@ import (
 // Row is one event as a Parquet row. Pointers are the optional fields: a null reads as nil, so a missing value
 // is reported instead of read as zero.
 type Row struct {
-	Type      *string   `parquet:"type,optional"`
-	Workload  *string   `parquet:"workload,optional"`
-	Context   *string   `parquet:"context,optional"`
+	Type      *string   `parquet:"type,optional,dict"`
+	Workload  *string   `parquet:"workload,optional,dict"`
+	Context   *string   `parquet:"context,optional,dict"`
 	Tenant    *Tenant   `parquet:"tenant,optional"`
 	Metric    *Metric   `parquet:"metric,optional"`
 	Timestamp *int64    `parquet:"timestamp,optional"`
@@ -29,22 +30,22 @@ type Row struct {
 
 // Tenant is the tenant group.
 type Tenant struct {
-	ID   *string `parquet:"id,optional"`
-	Name *string `parquet:"name,optional"`
-	Tier *string `parquet:"tier,optional"`
+	ID   *string `parquet:"id,optional,dict"`
+	Name *string `parquet:"name,optional,dict"`
+	Tier *string `parquet:"tier,optional,dict"`
 }
 
 // Metric is the metric group; value is the table's int (32 bits).
 type Metric struct {
-	Name  *string `parquet:"name,optional"`
-	Unit  *string `parquet:"unit,optional"`
-	Value *int32  `parquet:"value,optional"`
+	Name  *string `parquet:"name,optional,dict"`
+	Unit  *string `parquet:"unit,optional,dict"`
+	Value *int32  `parquet:"value,optional,dict"`
 }
 
 // Metadata is the metadata group.
 type Metadata struct {
-	User     *string `parquet:"user,optional"`
-	Resource *string `parquet:"resource,optional"`
+	User     *string `parquet:"user,optional,dict"`
+	Resource *string `parquet:"resource,optional,dict"`
 	EventID  *string `parquet:"event_id,optional"`
 }
 
@@ -118,9 +119,10 @@ func (r *Row) Event() (telemetry.Event, error) {
 	return e, nil
 }
 
-// Write writes events as one Parquet file with SNAPPY-compressed pages, as Firehose's converter does.
+// Write writes events as one Parquet file with dictionary-encoded, GZIP-compressed pages, as the stack configures
+// Firehose's converter (stacks/format.go).
 func Write(w io.Writer, events []telemetry.Event) error {
-	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&snappy.Codec{}))
+	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&gzip.Codec{Level: 6}))
 	rows := make([]Row, len(events))
 	for i := range events {
 		rows[i] = FromEvent(&events[i])
