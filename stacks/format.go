@@ -21,7 +21,7 @@ func parquetConversion(catalog *Query) *awskinesisfirehose.DataFormatConversionP
 		return nil
 	}
 	return &awskinesisfirehose.DataFormatConversionProps{
-		InputFormat:  awskinesisfirehose.InputFormat_HIVE_JSON(),
+		InputFormat: awskinesisfirehose.InputFormat_HIVE_JSON(),
 		OutputFormat: awskinesisfirehose.NewParquetOutputFormat(&awskinesisfirehose.ParquetOutputFormatProps{
 			Compression:                 awskinesisfirehose.ParquetCompression_GZIP(),
 			EnableDictionaryCompression: jsii.Bool(true),

@@ -115,9 +115,9 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 			LoggingConfig:     awskinesisfirehose.NewEnableLogging(p.DeliveryLogs),
 			// The L2 would grant s3:DeleteObject* and wildcard actions on the whole bucket; an immutable view of
 			// the role swallows that grant so the explicit, prefix-scoped policy below is all the role has.
-			Role:                deliveryRole.WithoutPolicyUpdates(nil),
-			DynamicPartitioning: dynamicPartitioning(layout),
-			Processors:          tenantExtraction(layout),
+			Role:                 deliveryRole.WithoutPolicyUpdates(nil),
+			DynamicPartitioning:  dynamicPartitioning(layout),
+			Processors:           tenantExtraction(layout),
 			DataFormatConversion: parquetConversion(catalog),
 			FileExtension:        fileExtension(cfg),
 		}),

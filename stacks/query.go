@@ -51,7 +51,7 @@ func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy)
 	// Athena projects dates in UTC, as Firehose names its folders.
 	// https://docs.aws.amazon.com/athena/latest/ug/partition-projection-kinesis-firehose-example.html
 	params := map[string]any{
-		"projection.enabled": "true",
+		"projection.enabled":                                     "true",
 		"projection." + config.DateHourColumn + ".type":          "date",
 		"projection." + config.DateHourColumn + ".format":        layout.DateFormat,
 		"projection." + config.DateHourColumn + ".range":         layout.FormatTime(config.ProjectionStart) + ",NOW",
