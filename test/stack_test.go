@@ -418,6 +418,8 @@ var variants = map[string]map[string]string{
 	"tenant-partitioning": {"partitioning": "tenant", "bufferSizeMiB": "64"},
 	// Firehose converts records to Parquet with the Glue table's schema (uncompressed S3 objects, 64 MiB buffer).
 	"parquet": {"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64"},
+	// Both: dynamic partitioning reads the JSON records, then Firehose converts each partition's batch.
+	"parquet-tenant": {"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64", "partitioning": "tenant"},
 }
 
 // dataBucketID returns the logical id of the data bucket (the one that writes access logs).
