@@ -127,3 +127,55 @@ func loadSpec(t *testing.T) *cfnspec.Spec {
 	}
 	return spec
 }
+
+// TestEmptiedBucketsTableIsCurrent lists, per golden configuration, the buckets CDK's auto-delete resource empties on
+// `cdk destroy` (and which ones the stack keeps or never owned), from the templates themselves.
+func TestEmptiedBucketsTableIsCurrent(t *testing.T) {
+	names := make([]string, 0, len(variants))
+	for name := range variants {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString("| configuration | buckets the stack creates | emptied and deleted on destroy |\n| --- | --- | --- |\n")
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".template.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tmpl struct {
+			Resources map[string]struct {
+				Type       string
+				Properties map[string]any
+			}
+		}
+		if err := json.Unmarshal(data, &tmpl); err != nil {
+			t.Fatal(err)
+		}
+		var created, emptied []string
+		for id, r := range tmpl.Resources {
+			switch r.Type {
+			case "AWS::S3::Bucket":
+				created = append(created, bucketName(id))
+			case "Custom::S3AutoDeleteObjects":
+				ref, _ := r.Properties["BucketName"].(map[string]any)["Ref"].(string)
+				emptied = append(emptied, bucketName(ref))
+			}
+		}
+		slices.Sort(created)
+		slices.Sort(emptied)
+		if len(emptied) == 0 {
+			emptied = []string{"none (kept)"}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, strings.Join(created, ", "), strings.Join(emptied, ", "))
+	}
+	generatedSection(t, "deploying.md", "TestEmptiedBucketsTableIsCurrent", b.String())
+}
+
+// bucketName is a bucket's construct name: its logical id without CDK's hash suffix.
+func bucketName(logicalID string) string {
+	if len(logicalID) > 8 {
+		return logicalID[:len(logicalID)-8]
+	}
+	return logicalID
+}

@@ -113,3 +113,12 @@ func TestPartitioningSwitchDeploysBothWays(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchingTheFormatWarnsAboutOlderObjects: Firehose switches to Parquet in place, but the table's new SerDe
+// cannot read the JSON objects already under its location.
+func TestSwitchingTheFormatWarnsAboutOlderObjects(t *testing.T) {
+	lines := updateFindings(t, map[string]string{"compression": "UNCOMPRESSED", "bufferSizeMiB": "64"}, variants["parquet"])
+	if countWord(lines, updates.Fails) != 0 || !has(lines, updates.Interrupts, "AWS::Glue::Table", "org.apache.hive.hcatalog.data.JsonSerDe to org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", "tables-location-format") {
+		t.Errorf("json -> parquet:\n%s", strings.Join(lines, "\n"))
+	}
+}

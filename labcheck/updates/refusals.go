@@ -13,6 +13,7 @@ const (
 	retentionPage      = "Kinesis DecreaseStreamRetentionPeriod: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DecreaseStreamRetentionPeriod.html"
 	dynamicPage        = "Firehose dynamic partitioning: https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html"
 	firehoseDeletePage = "Firehose DeleteDeliveryStream: https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeleteDeliveryStream.html"
+	tableLocationPage  = "Athena \"Specify a table location in Amazon S3\": https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html"
 )
 
 // namePath is the property that holds a type's custom physical name: with a name set, CloudFormation cannot replace
@@ -95,6 +96,10 @@ var refusals = []refusal{
 		}
 		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), ""}
 	}},
+	{"AWS::Glue::Table", "TableInput/StorageDescriptor/SerdeInfo", func(before, after any) *verdict {
+		return &verdict{Interrupts, fmt.Sprintf("the table's SerDe changes from %s to %s in place: Athena reads every object under the table's location with it (%s), so objects written in the old format fail the queries that read their hours", serde(before), serde(after), tableLocationPage),
+			""}
+	}},
 	{"AWS::KinesisFirehose::DeliveryStream", "ExtendedS3DestinationConfiguration/DynamicPartitioningConfiguration", func(before, after any) *verdict {
 		if enabled(before) == enabled(after) {
 			return nil
@@ -115,4 +120,13 @@ func enabled(v any) bool {
 	m, _ := v.(map[string]any)
 	e, _ := m["Enabled"].(bool)
 	return e
+}
+
+// serde names a SerdeInfo's library.
+func serde(v any) string {
+	m, _ := v.(map[string]any)
+	if lib, ok := m["SerializationLibrary"].(string); ok {
+		return lib
+	}
+	return "none"
 }
