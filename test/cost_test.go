@@ -3,11 +3,9 @@ package test
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -124,19 +122,7 @@ func TestCostOfConfigurations(t *testing.T) {
 // TestCostSectionIsCurrent keeps the docs' default estimate equal to the command's output on the lab golden
 // template, and the README's monthly and daily figures equal to its total.
 func TestCostSectionIsCurrent(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "lab.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := assembly.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resources []assembly.Resource
-	for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
-		resources = append(resources, tmpl.Resources[id])
-	}
-	e, err := cost.FromResources(resources)
+	e, err := cost.FromResources(goldenResourceList(t, "lab"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,19 +160,7 @@ func TestCostDeltaOfShards(t *testing.T) {
 
 // TestCostRefusesAnUnpricedType: a resource type with neither a price nor a reason to be free fails the estimate.
 func TestCostRefusesAnUnpricedType(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "lab.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := assembly.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resources []assembly.Resource
-	for _, r := range tmpl.Resources {
-		resources = append(resources, r)
-	}
-	resources = append(resources, assembly.Resource{Type: "AWS::DynamoDB::Table"})
+	resources := append(goldenResourceList(t, "lab"), assembly.Resource{Type: "AWS::DynamoDB::Table"})
 	if _, err := cost.FromResources(resources); err == nil || !strings.Contains(err.Error(), "no price for resource type AWS::DynamoDB::Table") {
 		t.Errorf("got %v", err)
 	}

@@ -1,7 +1,6 @@
 package test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -50,14 +49,9 @@ func generatedSection(t *testing.T, page, marker, body string) {
 // TestGoldenConfigurationsAreListed keeps the list of golden configurations in docs/workflows.md equal to the
 // variants the tests synthesize.
 func TestGoldenConfigurationsAreListed(t *testing.T) {
-	names := make([]string, 0, len(variants))
-	for name := range variants {
-		names = append(names, name)
-	}
-	slices.Sort(names)
 	var b strings.Builder
 	b.WriteString("| configuration | context |\n| --- | --- |\n")
-	for _, name := range names {
+	for _, name := range goldenNames() {
 		var ctx []string
 		for k, v := range variants[name] {
 			ctx = append(ctx, fmt.Sprintf("`%s=%s`", k, v))
@@ -76,19 +70,8 @@ func TestGoldenConfigurationsAreListed(t *testing.T) {
 func TestTaggingTableIsCurrent(t *testing.T) {
 	spec := loadSpec(t)
 	types := map[string]bool{}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.template.json"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tmpl struct {
-			Resources map[string]struct{ Type string }
-		}
-		if err := json.Unmarshal(data, &tmpl); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range tmpl.Resources {
+	for _, name := range goldenNames() {
+		for _, r := range goldenTemplate(t, name).Resources {
 			types[r.Type] = true
 		}
 	}
@@ -131,27 +114,10 @@ func loadSpec(t *testing.T) *cfnspec.Spec {
 // TestEmptiedBucketsTableIsCurrent lists, per golden configuration, the buckets CDK's auto-delete resource empties on
 // `cdk destroy` (and which ones the stack keeps or never owned), from the templates themselves.
 func TestEmptiedBucketsTableIsCurrent(t *testing.T) {
-	names := make([]string, 0, len(variants))
-	for name := range variants {
-		names = append(names, name)
-	}
-	slices.Sort(names)
 	var b strings.Builder
 	b.WriteString("| configuration | buckets the stack creates | emptied and deleted on destroy |\n| --- | --- | --- |\n")
-	for _, name := range names {
-		data, err := os.ReadFile(filepath.Join("testdata", name+".template.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tmpl struct {
-			Resources map[string]struct {
-				Type       string
-				Properties map[string]any
-			}
-		}
-		if err := json.Unmarshal(data, &tmpl); err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range goldenNames() {
+		tmpl := goldenTemplate(t, name)
 		var created, emptied []string
 		for id, r := range tmpl.Resources {
 			switch r.Type {

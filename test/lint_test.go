@@ -57,14 +57,7 @@ func TestCfnLintIsClean(t *testing.T) {
 // TestCfnLintIsLive proves the lint can fail: a copy of the lab template with one invalid property value (a
 // compression format Firehose does not have) must be reported.
 func TestCfnLintIsLive(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "lab.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl map[string]any
-	if err := json.Unmarshal(data, &tmpl); err != nil {
-		t.Fatal(err)
-	}
+	tmpl := goldenJSON(t, "lab")
 	changed := false
 	for _, r := range tmpl["Resources"].(map[string]any) {
 		if res := r.(map[string]any); res["Type"] == "AWS::KinesisFirehose::DeliveryStream" {
@@ -140,14 +133,7 @@ func TestCheckovIsClean(t *testing.T) {
 // TestCheckovIsLive proves the scan can fail: the lab template with the data bucket's checkov skips removed must
 // report the bucket's missing versioning.
 func TestCheckovIsLive(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "lab.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl map[string]any
-	if err := json.Unmarshal(data, &tmpl); err != nil {
-		t.Fatal(err)
-	}
+	tmpl := goldenJSON(t, "lab")
 	bucket, ok := tmpl["Resources"].(map[string]any)["DataBucketE3889A50"].(map[string]any)
 	if !ok {
 		t.Fatal("no data bucket in the lab template")
