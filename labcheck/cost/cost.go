@@ -7,9 +7,10 @@ package cost
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -79,18 +80,8 @@ func FromAssembly(dir string) (*Estimate, error) {
 		return nil, err
 	}
 	var all []assembly.Resource
-	names := make([]string, 0, len(stacks))
-	for n := range stacks {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		ids := make([]string, 0, len(stacks[n].Resources))
-		for id := range stacks[n].Resources {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
+	for _, n := range slices.Sorted(maps.Keys(stacks)) {
+		for _, id := range slices.Sorted(maps.Keys(stacks[n].Resources)) {
 			all = append(all, stacks[n].Resources[id])
 		}
 	}
@@ -211,7 +202,7 @@ func FromResources(resources []assembly.Resource) (*Estimate, error) {
 		add("SNS", "alarm e-mails", 0, EmailNotifications, "a healthy month sends none")
 	}
 
-	if n := len(byTypeNamed(resources, "AWS::Athena::NamedQuery")); n > 0 {
+	if n := len(byType["AWS::Athena::NamedQuery"]); n > 0 {
 		e.Queries.Count = n
 		scanned := math.Max(e.Queries.ScannedBytes, athenaMinimum)
 		e.Queries.USD = scanned / 1e12 * AthenaScanned.USD
@@ -300,16 +291,6 @@ func logged(buckets []assembly.Resource) bool {
 		}
 	}
 	return false
-}
-
-func byTypeNamed(resources []assembly.Resource, typ string) []assembly.Resource {
-	var out []assembly.Resource
-	for _, r := range resources {
-		if r.Type == typ {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // Header is the estimate's first line: what the prices are.

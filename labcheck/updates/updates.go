@@ -8,6 +8,7 @@ package updates
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -65,19 +66,7 @@ func CompareAssemblies(baseDir, headDir string, spec *cfnspec.Spec) ([]Finding, 
 		return nil, err
 	}
 	var out []Finding
-	names := map[string]bool{}
-	for n := range base {
-		names[n] = true
-	}
-	for n := range head {
-		names[n] = true
-	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
-	for _, n := range sorted {
+	for _, n := range unionKeys(base, head) {
 		out = append(out, Compare(n, base[n], head[n], spec)...)
 	}
 	return out, nil
@@ -257,20 +246,8 @@ func (c *comparison) holdsData(typ string) (string, bool) {
 // diffProperties lists the differing properties of a and b, as deep as the specification describes them: a
 // property that replaces the resource is reported whole, others are followed into their nested properties.
 func diffProperties(spec map[string]*cfnspec.Property, a, b map[string]any, prefix string) []change {
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
 	var out []change
-	for _, k := range sorted {
+	for _, k := range unionKeys(a, b) {
 		va, vb := a[k], b[k]
 		if jsonEqual(va, vb) {
 			continue
@@ -294,12 +271,7 @@ func diffProperties(spec map[string]*cfnspec.Property, a, b map[string]any, pref
 // refersToReplaced finds a replacing property of props that refers (Ref, Fn::GetAtt, Fn::Sub) to a replaced
 // resource; it returns the property's path and the resource, or "".
 func refersToReplaced(spec map[string]*cfnspec.Property, props map[string]any, replaced map[string]change, prefix string) (string, string) {
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		p := spec[k]
 		if p == nil {
 			continue
@@ -351,6 +323,18 @@ func reference(v any, replaced map[string]change) string {
 		}
 	}
 	return ""
+}
+
+// unionKeys returns the keys of a and b, sorted, each once.
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := slices.Collect(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // lookup follows a property path ("TableInput/Name") into props.
