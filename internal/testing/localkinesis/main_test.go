@@ -15,14 +15,12 @@ import (
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 )
 
 // TestServesTheLabStreamAndPrintsTheSendCommand starts the command, waits for its instructions, and finds the lab's
 // stream on the printed endpoint.
 func TestServesTheLabStreamAndPrintsTheSendCommand(t *testing.T) {
-	slow.Test(t, "starts the Kinesis emulator (node)")
-	kinesisemu.Require(t) // skips without node_modules, fails under CI=true
+	kinesisemu.Require(t) // skips under -short or without node_modules, fails under CI=true
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
