@@ -82,13 +82,14 @@ leftovers: ## read-only: what of the deployment still exists after destroy (exit
 diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committed golden template, offline
 	$(CDK) diff --no-notices $(CDK_ARGS) --template test/testdata/lab.template.json
 
-test: $(NPM_STAMP) $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## everything CI checks: formatting, tidy modules, vet, staticcheck, workflow lint, short fuzz runs, a real CLI synth, and all Go tests (emulator, cfn-lint, checkov, the saved queries on DuckDB included); ends with one summary line
+test: $(NPM_STAMP) $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## everything CI checks: formatting, tidy modules, vet, staticcheck, workflow lint, the short suite (what make unit runs), short fuzz runs, a real CLI synth, and all Go tests (emulator, cfn-lint, checkov, the saved queries on DuckDB included); ends with one summary line
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result" >&2; exit 1; }
 	go vet ./...
 	go tool staticcheck ./...
 	go tool actionlint
+	go test -short ./... | grep -v 'no test files'
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecodeParquet$$' -fuzztime 10s
 	go test ./producer/kpl -run '^$$' -fuzz '^FuzzSizeAccounting$$' -fuzztime 5s

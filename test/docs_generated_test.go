@@ -21,6 +21,13 @@ func generatedSection(t *testing.T, page, marker, body string) {
 	gendoc.Check(t, filepath.Join("..", "docs", page), "test/"+marker, body, *update, "go test ./test -run "+marker+" -update")
 }
 
+// generatedParts is generatedSection of a body whose parts subtests produce (gendoc.Parts): it compares or rewrites
+// the section only when every subtest produced its part, and skips (fails under -update) when one skipped.
+func generatedParts(t *testing.T, parts *gendoc.Parts, page, marker string) {
+	t.Helper()
+	parts.Check(filepath.Join("..", "docs", page), "test/"+marker, *update, "go test ./test -run "+marker+" -update")
+}
+
 // TestGoldenConfigurationsAreListed keeps the list of golden configurations in docs/workflows.md equal to the
 // variants the tests synthesize.
 func TestGoldenConfigurationsAreListed(t *testing.T) {
