@@ -23,7 +23,7 @@ func parquetConversion(catalog *Query) *awskinesisfirehose.DataFormatConversionP
 	return &awskinesisfirehose.DataFormatConversionProps{
 		InputFormat: awskinesisfirehose.InputFormat_HIVE_JSON(),
 		OutputFormat: awskinesisfirehose.NewParquetOutputFormat(&awskinesisfirehose.ParquetOutputFormatProps{
-			Compression:                 awskinesisfirehose.ParquetCompression_GZIP(),
+			Compression:                 awskinesisfirehose.ParquetCompression_Of(jsii.String(config.ParquetCompression)),
 			EnableDictionaryCompression: jsii.Bool(true),
 		}),
 		SchemaConfiguration: awskinesisfirehose.SchemaConfiguration_FromCfnTable(catalog.Table, &awskinesisfirehose.SchemaConfigurationFromCfnTableProps{
@@ -34,7 +34,8 @@ func parquetConversion(catalog *Query) *awskinesisfirehose.DataFormatConversionP
 
 // compression is the S3-level compression: none with format conversion, where the serializer compresses and
 // Firehose refuses another ("Amazon S3 compression gets disabled when you enable format conversion",
-// https://docs.aws.amazon.com/firehose/latest/dev/enable-record-format-conversion.html).
+// https://docs.aws.amazon.com/firehose/latest/dev/enable-record-format-conversion.html); pinDestination writes
+// UNCOMPRESSED there, which the L2 will not.
 func compression(cfg config.Config) awskinesisfirehose.Compression {
 	if cfg.Format == config.FormatParquet {
 		return nil

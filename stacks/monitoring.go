@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // alarmPeriod is the period of every alarm: long enough that a lab's trickle of data gives stable statistics.
@@ -67,10 +69,13 @@ func addMonitoring(p *Pipeline) *Monitoring {
 		{"DeliveryStale",
 			fmt.Sprintf("The oldest record not yet in S3 is older than %d s (5 buffer intervals, at least 5 minutes): deliveries to S3 are stuck.", freshness),
 			firehose("DeliveryToS3.DataFreshness", "Maximum"), float64(freshness), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
+		// "Firehose keeps retrying for up to 24 hours ... If data delivery fails for more than 24 hours, your data
+		// is lost." https://docs.aws.amazon.com/firehose/latest/dev/retry.html
 		{"DeliveryFailed",
-			"Some deliveries to S3 failed (DeliveryToS3.Success below 1): bucket policy, permissions or the bucket itself. Firehose retries, then writes the records under the error prefix.",
+			"Some deliveries to S3 failed (DeliveryToS3.Success below 1): bucket policy, permissions, encryption key or the bucket itself. Firehose retries for up to 24 hours, then discards the records: fix it within a day or they are lost.",
 			firehose("DeliveryToS3.Success", "Minimum"), 1, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, 1},
 	}
+	specs = append(specs, diversionAlarms(p, firehose)...)
 	if p.Producer != nil {
 		specs = append(specs, alarmSpec{"ProducerErrors",
 			"A producer invocation failed: it could not deliver every event (it fails on any undelivered one) or it crashed. See its log group.",
@@ -100,6 +105,39 @@ func addMonitoring(p *Pipeline) *Monitoring {
 	}
 	m.Dashboard = dashboard(p, m, firehose)
 	return m
+}
+
+// diversionAlarms watch every path by which Firehose writes records under the error prefix instead of the data
+// prefix, for the features that are on: no record is diverted in silence. Firehose's metrics are emitted only
+// while their feature is on, and it has none for records Lambda processing or partition-key extraction failed
+// (https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html): the request metrics
+// of the error prefix in the stack's own bucket catch those, and any other type.
+func diversionAlarms(p *Pipeline, firehose func(name, statistic string) awscloudwatch.Metric) []alarmSpec {
+	cfg := p.Config
+	var specs []alarmSpec
+	if cfg.Format == config.FormatParquet {
+		specs = append(specs, alarmSpec{"ConversionFailed",
+			"Firehose could not convert records to Parquet (FailedConversion.Records above 0): they are under the error prefix, in format-conversion-failed/, not in the table. Usually an event that does not match the Glue table's schema.",
+			firehose("FailedConversion.Records", "Sum"), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
+	}
+	if cfg.Partitioning == config.PartitioningTenant {
+		specs = append(specs, alarmSpec{"PartitionLimitExceeded",
+			"More tenant partitions were active than Firehose allows (PartitionCountExceeded): records beyond the limit go under the error prefix. https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html",
+			firehose("PartitionCountExceeded", "Maximum"), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
+	}
+	if cfg.BucketName == "" {
+		specs = append(specs, alarmSpec{"RecordsDiverted",
+			fmt.Sprintf("Firehose wrote objects under the error prefix %s (PUT requests there above 0): records it could not convert, partition, process or deliver. `producer verify --stack %s` counts them by error type.", config.LiteralPrefix(cfg.ErrorPrefix), cfg.StackName()),
+			awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+				Namespace:  jsii.String("AWS/S3"),
+				MetricName: jsii.String("PutRequests"),
+				// https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-dimensions.html
+				DimensionsMap: &map[string]*string{"BucketName": p.Bucket.BucketName(), "FilterId": jsii.String(ErrorPrefixMetricsID)},
+				Statistic:     jsii.String("Sum"),
+				Period:        alarmPeriod(),
+			}), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
+	}
+	return specs
 }
 
 // keyPendingWindow is how long a deleted alarm-topic key waits before it is gone: KMS's minimum, 7 days (the

@@ -122,6 +122,8 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 			FileExtension:        fileExtension(cfg),
 		}),
 	})
+	pinDestination(p.DeliveryStream, cfg)
+	fromThisAccount(p.DeliveryStream)
 	logStream, ok := p.DeliveryLogs.Node().TryFindChild(jsii.String(deliveryLogStreamID)).(awslogs.LogStream)
 	if !ok {
 		panic("stacks: the Firehose construct no longer adds log stream " + deliveryLogStreamID + "; update deliveryLogStreamID")
@@ -183,12 +185,22 @@ func newBuckets(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPol
 		// An imported bucket is referenced only: the stack adds no policy to it and never deletes or changes it.
 		return awss3.Bucket_FromBucketName(stack, jsii.String("DataBucket"), jsii.String(cfg.BucketName)), accessLogs
 	}
-	bucket := newPrivateBucket(stack, "DataBucket", cfg, removal, awss3.BucketProps{
+	props := awss3.BucketProps{
 		ServerAccessLogsBucket: accessLogs,
 		ServerAccessLogsPrefix: jsii.String("data-bucket/"),
-	})
+	}
+	if cfg.Monitoring {
+		// Request metrics of the error prefix alone, for the alarm on diverted records (Firehose has no metric of
+		// its own for every error type). Reported only when there are requests, and billed as custom metrics then.
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-configurations.html
+		props.Metrics = &[]*awss3.BucketMetrics{{Id: jsii.String(ErrorPrefixMetricsID), Prefix: jsii.String(config.LiteralPrefix(cfg.ErrorPrefix))}}
+	}
+	bucket := newPrivateBucket(stack, "DataBucket", cfg, removal, props)
 	return bucket, accessLogs
 }
+
+// ErrorPrefixMetricsID is the data bucket's request-metrics filter of the error prefix (the FilterId dimension).
+const ErrorPrefixMetricsID = "ErrorPrefix"
 
 // newPrivateBucket creates one of the stack's buckets from props with what all of them share: no public access,
 // SSE-S3, TLS only, ACLs disabled, and in lab mode emptied and deleted with the stack.
@@ -266,6 +278,7 @@ func addOutputs(p *Pipeline) {
 	out("BucketName", *p.Bucket.BucketName(), "S3 bucket the delivery stream writes to")
 	dataPrefix := config.LiteralPrefix(p.Config.Prefix)
 	out("DataPrefix", dataPrefix, "Key prefix under which every delivered object lands (producer verify --stack reads it)")
+	out("ErrorPrefix", config.LiteralPrefix(p.Config.ErrorPrefix), "Key prefix under which Firehose writes the records it could not convert, partition, process or deliver (producer verify --stack reads it)")
 	out("DeliveredObjectsConsoleUrl",
 		fmt.Sprintf("https://%s.console.aws.amazon.com/s3/buckets/%s?region=%s&prefix=%s", region, *p.Bucket.BucketName(), region, dataPrefix),
 		"S3 console page of the delivered objects")

@@ -18,6 +18,54 @@ var wantAlarms = map[string]map[string]any{
 		"Threshold": 1.0, "Period": 300.0, "ComparisonOperator": "LessThanThreshold", "EvaluationPeriods": 1.0},
 	"ProducerErrors": {"Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum",
 		"Threshold": 0.0, "Period": 300.0, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1.0},
+	"RecordsDiverted": {"Namespace": "AWS/S3", "MetricName": "PutRequests", "Statistic": "Sum",
+		"Threshold": 0.0, "Period": 300.0, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1.0},
+}
+
+// TestEveryDiversionPathHasAnAlarm: each way Firehose diverts records under the error prefix has an alarm while its
+// feature is on (Firehose emits FailedConversion.Records only with conversion, PartitionCountExceeded only with
+// dynamic partitioning, https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html),
+// and the stack's own bucket counts every PUT under the error prefix, whatever the error type.
+func TestEveryDiversionPathHasAnAlarm(t *testing.T) {
+	for _, tc := range []struct {
+		variant string
+		want    map[string]string // alarm -> metric
+		absent  []string
+	}{
+		{"lab", map[string]string{"RecordsDiverted": "PutRequests", "DeliveryFailed": "DeliveryToS3.Success"}, []string{"ConversionFailed", "PartitionLimitExceeded"}},
+		{"parquet", map[string]string{"RecordsDiverted": "PutRequests", "ConversionFailed": "FailedConversion.Records"}, []string{"PartitionLimitExceeded"}},
+		{"tenant-partitioning", map[string]string{"RecordsDiverted": "PutRequests", "PartitionLimitExceeded": "PartitionCountExceeded"}, []string{"ConversionFailed"}},
+		{"parquet-tenant", map[string]string{"ConversionFailed": "FailedConversion.Records", "PartitionLimitExceeded": "PartitionCountExceeded"}, nil},
+		// An imported bucket is not the stack's to configure: no request metrics, no alarm on them.
+		{"existing-bucket", map[string]string{"DeliveryFailed": "DeliveryToS3.Success"}, []string{"RecordsDiverted"}},
+	} {
+		s := synth(t, variants[tc.variant])
+		got := s.alarms()
+		for name, metric := range tc.want {
+			if got[name]["MetricName"] != metric || got[name]["Threshold"] == nil {
+				t.Errorf("%s: alarm %s = %v, want one on %s", tc.variant, name, got[name], metric)
+			}
+		}
+		for _, name := range tc.absent {
+			if got[name] != nil {
+				t.Errorf("%s: alarm %s on a feature that is off", tc.variant, name)
+			}
+		}
+		if !strings.Contains(jsonOf(got["DeliveryFailed"]["AlarmDescription"]), "24 hours") {
+			t.Errorf("%s: DeliveryFailed must say Firehose retries for up to 24 hours, then discards", tc.variant)
+		}
+		if a := got["RecordsDiverted"]; a != nil {
+			var filter any
+			for _, b := range s.resources("AWS::S3::Bucket") {
+				if mc := props(b)["MetricsConfigurations"]; mc != nil {
+					filter = mc
+				}
+			}
+			if jsonOf(filter) != `[{"Id":"ErrorPrefix","Prefix":"errors/"}]` || !strings.Contains(jsonOf(a["Dimensions"]), `{"Name":"FilterId","Value":"ErrorPrefix"}`) {
+				t.Errorf("%s: request metrics %s, alarm dimensions %s", tc.variant, jsonOf(filter), jsonOf(a["Dimensions"]))
+			}
+		}
+	}
 }
 
 func (s *synthesized) alarms() map[string]map[string]any {

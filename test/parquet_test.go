@@ -28,7 +28,7 @@ func TestParquetConversion(t *testing.T) {
 	if jsonOf(dest["DataFormatConversionConfiguration"]) != jsonOf(want) {
 		t.Errorf("conversion\n got %s\nwant %s", jsonOf(dest["DataFormatConversionConfiguration"]), jsonOf(want))
 	}
-	if dest["FileExtension"] != ".parquet" || (dest["CompressionFormat"] != nil && dest["CompressionFormat"] != "UNCOMPRESSED") ||
+	if dest["FileExtension"] != ".parquet" || dest["CompressionFormat"] != "UNCOMPRESSED" ||
 		jsonOf(dest["BufferingHints"]) != `{"IntervalInSeconds":60,"SizeInMBs":64}` {
 		t.Errorf("extension %v, compression %v, buffering %s", dest["FileExtension"], dest["CompressionFormat"], jsonOf(dest["BufferingHints"]))
 	}
@@ -55,8 +55,10 @@ func TestParquetConversion(t *testing.T) {
 	// The JSON layout has neither the conversion nor the Glue statement.
 	lab := synth(t, labDefaults)
 	_, labFH := lab.only(t, "AWS::KinesisFirehose::DeliveryStream")
-	if props(labFH)["ExtendedS3DestinationConfiguration"].(map[string]any)["DataFormatConversionConfiguration"] != nil {
-		t.Error("format=json converts records")
+	// Firehose keeps what a template leaves out, so JSON says conversion is off and takes back the extension.
+	labDest := props(labFH)["ExtendedS3DestinationConfiguration"].(map[string]any)
+	if jsonOf(labDest["DataFormatConversionConfiguration"]) != `{"Enabled":false}` || labDest["FileExtension"] != "" || labDest["CompressionFormat"] != "GZIP" {
+		t.Errorf("format=json must pin conversion off, the extension empty and GZIP: %s", jsonOf(labDest))
 	}
 	for _, st := range statements(lab.policyOf(t, "DeliveryRolePolicy")) {
 		if st["Sid"] == "SchemaForFormatConversion" {

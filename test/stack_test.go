@@ -414,12 +414,13 @@ var variants = map[string]map[string]string{
 	"existing-bucket": {"bucketName": "my-existing-lab-bucket", "namePrefix": "alice"},
 	"no-producer":     {"producer": "false"},
 	"alarm-email":     {"alarmEmail": "ops@example.com"},
-	// Dynamic partitioning into per-tenant folders, with Firehose's smallest buffer for it.
-	"tenant-partitioning": {"partitioning": "tenant", "bufferSizeMiB": "64"},
-	// Firehose converts records to Parquet with the Glue table's schema (uncompressed S3 objects, 64 MiB buffer).
-	"parquet": {"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64"},
+	// Dynamic partitioning into per-tenant folders: the one key switches it (the buffer follows, 64 MiB).
+	"tenant-partitioning": {"partitioning": "tenant"},
+	// Firehose converts records to Parquet with the Glue table's schema: the one key switches it (uncompressed S3
+	// objects and a 64 MiB buffer follow).
+	"parquet": {"format": "parquet"},
 	// Both: dynamic partitioning reads the JSON records, then Firehose converts each partition's batch.
-	"parquet-tenant": {"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64", "partitioning": "tenant"},
+	"parquet-tenant": {"format": "parquet", "partitioning": "tenant"},
 }
 
 // dataBucketID returns the logical id of the data bucket (the one that writes access logs).

@@ -75,7 +75,7 @@ func TestShardCountStepsWithinOneCall(t *testing.T) {
 		!has(lines, updates.Interrupts, "ShardCount 1 -> 2") {
 		t.Errorf("1 -> 2:\n%s", strings.Join(lines, "\n"))
 	}
-	if lines := updateFindings(t, labDefaults, map[string]string{"shardCount": "4"}); !has(lines, updates.Fails, "ShardCount 1 -> 4", "UpdateShardCount", "-c shardCount=2 first, then 4") {
+	if lines := updateFindings(t, labDefaults, map[string]string{"shardCount": "4"}); !has(lines, updates.Fails, "ShardCount 1 -> 4", "UpdateShardCount", "deploy in 2 steps", "-c shardCount=2, then 4") {
 		t.Errorf("1 -> 4:\n%s", strings.Join(lines, "\n"))
 	}
 }

@@ -68,9 +68,11 @@ func TestEndToEndWorkflowProvesTheLifecycle(t *testing.T) {
 		}
 		at += i
 	}
-	// Two configurations: the console's, and per-tenant folders with aggregation and the encrypted alarm topic.
-	for _, want := range []string{"matrix:", "fail-fast: false", "-c partitioning=tenant -c bufferSizeMiB=64 -c producerAggregate=true -c alarmEmail=",
-		"if: matrix.alarmPath"} {
+	// Three configurations: the console's, per-tenant folders with aggregation and the encrypted alarm topic, and
+	// the default deployed over itself through format=parquet and back, verified after each deploy.
+	for _, want := range []string{"matrix:", "fail-fast: false", "-c partitioning=tenant -c producerAggregate=true -c alarmEmail=",
+		"if: matrix.alarmPath", "updateLeg: true", "if: matrix.updateLeg", `for switch in "-c format=parquet" ""; do`,
+		`make deploy CDK_ARGS="$CDK_ARGS $switch --require-approval never"`, `--since "$since" --expect 300`} {
 		if !strings.Contains(e2e, want) {
 			t.Errorf("e2e.yml lacks %q", want)
 		}
@@ -107,7 +109,7 @@ func TestSynthDiffScriptFlagsReplacements(t *testing.T) {
 		!strings.Contains(changed, ">     way out: rename the delivery stream in the same change (-c deliveryStreamName=...), or destroy the stack first") ||
 		!strings.Contains(changed, "> - `LOSES DATA TenantMetricsLab/Stream790BDEE4 AWS::Kinesis::Stream Name") ||
 		!strings.Contains(changed, "AWS::Kinesis::Stream Stream") || !strings.Contains(changed, "(requires replacement)") ||
-		!strings.Contains(changed, "**Monthly estimate** (us-east-1 list prices") || !strings.Contains(changed, "base: $20.35 per month\ntotal: $20.35 per month (+$0.00)") {
+		!strings.Contains(changed, "**Monthly estimate** (us-east-1 list prices") || !strings.Contains(changed, "base: $20.45 per month\ntotal: $20.45 per month (+$0.00)") {
 		t.Errorf("stream rename: exit %d\n%.4000s", code, changed)
 	}
 	same, code := diff(pr.outdir, pr.outdir)

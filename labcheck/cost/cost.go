@@ -173,11 +173,13 @@ func FromResources(resources []assembly.Resource) (*Estimate, error) {
 			add("Firehose", "dynamic partitioning, objects", objects, PartitionedObjects, fmt.Sprintf("%.0f partitions per %.0f s buffer", partitions, interval))
 			add("Firehose", "dynamic partitioning, JQ", jqHoursAssumed, JQHour, "1 hour assumed")
 		}
-		if enabled(dest["DataFormatConversionConfiguration"]) {
+		converts := enabled(dest["DataFormatConversionConfiguration"])
+		if converts {
 			add("Firehose", "format conversion", ingested, FormatConversion, "")
 		}
+		// Parquet pages are compressed by the serializer, with S3 compression UNCOMPRESSED.
 		stored := events * t.GzipBytesPerEvent
-		if dest["CompressionFormat"] == "UNCOMPRESSED" {
+		if dest["CompressionFormat"] == "UNCOMPRESSED" && !converts {
 			stored = delivered
 		}
 		add("S3", "PUT requests (delivered objects)", objects, S3Put, "")

@@ -3,6 +3,7 @@ package updates
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // AWS pages the findings cite.
@@ -64,8 +65,8 @@ type refusal struct {
 }
 
 type verdict struct {
-	word           Word
-	reason, wayOut string
+	word                 Word
+	reason, wayOut, what string
 }
 
 // refusals is the one table of service-side behaviour, each row citing its AWS page.
@@ -75,15 +76,22 @@ var refusals = []refusal{
 		if !ok {
 			return nil
 		}
-		if a > 2*b || a < math.Ceil(b/2) {
-			step := math.Min(2*b, a)
-			if a < b {
-				step = math.Max(math.Ceil(b/2), a)
-			}
-			return &verdict{Fails, fmt.Sprintf("ShardCount %g -> %g: one UpdateShardCount call scales to at most double and at least half the current count (%s)", b, a, shardCountPage),
-				fmt.Sprintf("deploy in steps, e.g. -c shardCount=%g first, then %g", step, a)}
+		chain := shardChain(b, a)
+		if len(chain) <= 1 {
+			return &verdict{Interrupts, fmt.Sprintf("ShardCount %g -> %g: the stream is UPDATING for minutes while shards split or merge; reads and writes go on (%s)", b, a, shardCountPage), "", ""}
 		}
-		return &verdict{Interrupts, fmt.Sprintf("ShardCount %g -> %g: the stream is UPDATING for minutes while shards split or merge; reads and writes go on (%s)", b, a, shardCountPage), ""}
+		steps := make([]string, len(chain))
+		for i, n := range chain {
+			steps[i] = fmt.Sprintf("%g", n)
+		}
+		wayOut := fmt.Sprintf("deploy in %d steps, each a separate deploy that finishes before the next: -c shardCount=%s", len(chain), strings.Join(steps, ", then "))
+		if len(chain) > maxScalingsPerDay {
+			wayOut += fmt.Sprintf("; that is %d scaling operations and Kinesis allows %d per stream in a rolling 24 hours, so spread the steps over %d days (or destroy and deploy anew, losing the records)",
+				len(chain), maxScalingsPerDay, (len(chain)+maxScalingsPerDay-1)/maxScalingsPerDay)
+		} else {
+			wayOut += fmt.Sprintf(" (%d of the %d scaling operations Kinesis allows per stream in a rolling 24 hours, earlier scalings counted)", len(chain), maxScalingsPerDay)
+		}
+		return &verdict{Fails, fmt.Sprintf("ShardCount %g -> %g: one UpdateShardCount call scales to at most double and at least half the current count (%s)", b, a, shardCountPage), wayOut, ""}
 	}},
 	{"AWS::Kinesis::Stream", "RetentionPeriodHours", func(before, after any) *verdict {
 		b, a, ok := numbers(before, after)
@@ -94,19 +102,37 @@ var refusals = []refusal{
 		if !ok || a >= b {
 			return nil
 		}
-		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), ""}
+		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), "",
+			fmt.Sprintf("the stream's records older than %g h", a)}
 	}},
 	{"AWS::Glue::Table", "TableInput/StorageDescriptor/SerdeInfo", func(before, after any) *verdict {
 		return &verdict{Interrupts, fmt.Sprintf("the table's SerDe changes from %s to %s in place: Athena reads every object under the table's location with it (%s), so objects written in the old format fail the queries that read their hours", serde(before), serde(after), tableLocationPage),
-			""}
+			"", ""}
 	}},
 	{"AWS::KinesisFirehose::DeliveryStream", "ExtendedS3DestinationConfiguration/DynamicPartitioningConfiguration", func(before, after any) *verdict {
 		if enabled(before) == enabled(after) {
 			return nil
 		}
 		return &verdict{Fails, fmt.Sprintf("dynamic partitioning %v -> %v in place: Firehose enables it only when a stream is created and never disables it, and CloudFormation would update in place (%s)", enabled(before), enabled(after), dynamicPage),
-			"replace the delivery stream by giving it a new name in the same change (this stack names it per layout)"}
+			"replace the delivery stream by giving it a new name in the same change (this stack names it per layout)", ""}
 	}},
+}
+
+// maxScalingsPerDay: "Scale more than ten times per rolling 24-hour period per stream" is refused (shardCountPage).
+const maxScalingsPerDay = 10
+
+// shardChain is the shortest list of shard counts from b to a (a included) in which each UpdateShardCount call
+// at most doubles or at least halves the current count (rounded up), e.g. 1 -> 10: 2, 4, 8, 10; 8 -> 1: 4, 2, 1.
+func shardChain(b, a float64) []float64 {
+	var chain []float64
+	for cur := b; cur != a; chain = append(chain, cur) {
+		if a > cur {
+			cur = math.Min(2*cur, a)
+		} else {
+			cur = math.Max(math.Ceil(cur/2), a)
+		}
+	}
+	return chain
 }
 
 func numbers(before, after any) (float64, float64, bool) {

@@ -20,15 +20,18 @@ import (
 // Word classifies a finding; the order is the order of severity.
 type Word string
 
-// The four words of a finding.
+// The five words of a finding.
 const (
-	Fails      Word = "FAILS"
-	LosesData  Word = "LOSES DATA"
+	Fails     Word = "FAILS"
+	LosesData Word = "LOSES DATA"
+	// Keeps: something the new template no longer declares stays as it is deployed (a setting Firehose keeps, a
+	// stack cdk deploy does not delete).
+	Keeps      Word = "KEEPS"
 	Replaces   Word = "REPLACES"
 	Interrupts Word = "INTERRUPTS"
 )
 
-var severity = map[Word]int{Fails: 0, LosesData: 1, Replaces: 2, Interrupts: 3}
+var severity = map[Word]int{Fails: 0, LosesData: 1, Keeps: 2, Replaces: 3, Interrupts: 4}
 
 // Finding is one consequence of an update.
 type Finding struct {
@@ -39,6 +42,24 @@ type Finding struct {
 	Property  string // the property (path) that causes it, or "(resource)" for a whole resource
 	Reason    string // one sentence, naming the AWS page it comes from
 	WayOut    string // for FAILS: what to do instead
+	What      string // for LOSES DATA: what is lost
+}
+
+// Brief is the finding in a few words, for a table cell: the word, the resource type and property, and the way
+// out of a FAILS or what a LOSES DATA loses.
+func (f Finding) Brief() string {
+	typ := f.Type[strings.LastIndex(f.Type, "::")+2:]
+	out := fmt.Sprintf("%s %s `%s`", f.Word, typ, f.Property)
+	if f.LogicalID == "(stack)" {
+		out = fmt.Sprintf("%s the stack %s", f.Word, f.Stack)
+	}
+	switch {
+	case f.WayOut != "":
+		out += ": " + f.WayOut
+	case f.What != "":
+		out += ": " + f.What
+	}
+	return out
 }
 
 // String is the finding's line: the word, the stack's logical id, the type, the property and the reason.
@@ -67,9 +88,22 @@ func CompareAssemblies(baseDir, headDir string, spec *cfnspec.Spec) ([]Finding, 
 	}
 	var out []Finding
 	for _, n := range unionKeys(base, head) {
+		if _, inHead := head[n]; !inHead {
+			out = append(out, left(n, slices.Sorted(maps.Keys(head))))
+			continue
+		}
 		out = append(out, Compare(n, base[n], head[n], spec)...)
 	}
 	return out, nil
+}
+
+// left is the finding for a stack that only the base assembly has: cdk deploy deploys the head's stacks and
+// deletes none, so a renamed stack (another namePrefix) is a second deployment beside the first.
+func left(stack string, heads []string) Finding {
+	return Finding{Word: Keeps, Stack: stack, LogicalID: "(stack)", Type: "AWS::CloudFormation::Stack", Property: "StackName",
+		Reason: fmt.Sprintf("the new assembly has no stack %s (it has %s): cdk deploy creates those beside it and deletes nothing, so %s keeps running, and billing, until `cdk destroy %s`",
+			stack, strings.Join(heads, ", "), stack, stack),
+		What: fmt.Sprintf("cdk deploy creates %s beside it; %s keeps running and billing until destroyed", strings.Join(heads, ", "), stack)}
 }
 
 // Compare lists what deploying head over base does to one stack. A zero base is a new stack; a zero head a
@@ -149,6 +183,9 @@ func (c *comparison) run() {
 			c.replacement(id, b, h, c.replaced[id])
 		default:
 			c.inPlace(id, b, h, changes[id])
+			if h.Type == deliveryStreamType {
+				c.kept(id, b, h)
+			}
 		}
 	}
 }
@@ -168,6 +205,7 @@ func (c *comparison) properties(typ string) map[string]*cfnspec.Property {
 func (c *comparison) deleted(id string, b assembly.Resource) {
 	if what, ok := c.holdsData(b.Type); ok && !retains(b.DeletionPolicy) {
 		c.add(LosesData, id, b.Type, "(resource)", fmt.Sprintf("the resource is deleted with %s (DeletionPolicy %s; %s)", what, policyOr(b.DeletionPolicy, "Delete"), deletionPolicyPage), "")
+		c.out[len(c.out)-1].What = what
 	}
 }
 
@@ -211,8 +249,12 @@ func (c *comparison) replacement(id string, b, h assembly.Resource, ch change) {
 			return
 		}
 	}
+	if h.Type == deliveryStreamType {
+		why += "; " + latestNote
+	}
 	if what, ok := c.holdsData(h.Type); ok && !retains(b.UpdateReplacePolicy) {
 		c.add(LosesData, id, h.Type, ch.path, fmt.Sprintf("%s, and the old one is deleted with %s (UpdateReplacePolicy %s; %s)", why, what, policyOr(b.UpdateReplacePolicy, "Delete"), deletionPolicyPage), "")
+		c.out[len(c.out)-1].What = "the old one with " + what
 		return
 	}
 	c.add(Replaces, id, h.Type, ch.path, why, "")
@@ -226,6 +268,7 @@ func (c *comparison) inPlace(id string, b, h assembly.Resource, changes []change
 		}
 		if v := r.check(lookupOr(b.Properties, r.path), lookupOr(h.Properties, r.path)); v != nil {
 			c.add(v.word, id, h.Type, r.path, v.reason, v.wayOut)
+			c.out[len(c.out)-1].What = v.what
 		}
 	}
 }

@@ -128,9 +128,9 @@ var Settings = []Setting{
 	str("bucketName", "An existing general-purpose bucket (3-63 of `a-z 0-9 . -`) to write into instead of creating one; the stack only references it: no bucket policy, never emptied or deleted. Empty: the stack creates a bucket.", func(c *Config) *string { return &c.BucketName }),
 	str("prefix", "S3 key prefix of delivered objects: must end with `/`, must not start with `/`; Firehose `!{timestamp:...}` expressions allowed.", func(c *Config) *string { return &c.Prefix }),
 	str("errorPrefix", "S3 key prefix of records Firehose could not deliver: must end with `/`; with expressions it must contain `!{firehose:error-output-type}`; differs from `prefix`.", func(c *Config) *string { return &c.ErrorPrefix }),
-	integer("bufferSizeMiB", "Firehose buffer size in MiB: 1-128 (at least 64 with `partitioning=tenant`).", func(c *Config) *int { return &c.BufferSizeMiB }),
-	integer("bufferIntervalSeconds", "Firehose buffer interval in seconds: 0-900 (at least 60 with `partitioning=tenant`).", func(c *Config) *int { return &c.BufferIntervalSeconds }),
-	str("compression", "Compression of delivered objects: `UNCOMPRESSED`, `GZIP`, `ZIP`, `Snappy`, `HADOOP_SNAPPY` (`GZIP` or `UNCOMPRESSED` with `query=true`, which Athena reads as they are).", func(c *Config) *string { return &c.Compression }),
+	integer("bufferSizeMiB", "Firehose buffer size in MiB: 1-128. Unset, it follows `format=parquet` and `partitioning=tenant`, which need at least 64 (Firehose's minimum with format conversion and with dynamic partitioning); set below 64 with either, it is refused.", func(c *Config) *int { return &c.BufferSizeMiB }),
+	integer("bufferIntervalSeconds", "Firehose buffer interval in seconds: 0-900. Unset, it follows `partitioning=tenant`, which needs at least 60 (no zero buffering with dynamic partitioning).", func(c *Config) *int { return &c.BufferIntervalSeconds }),
+	str("compression", "Compression of delivered objects: `"+strings.Join(Compressions, "`, `")+"` (`GZIP` or `UNCOMPRESSED` with `query=true`, which Athena reads as they are). Unset, it follows `format=parquet`, which needs `UNCOMPRESSED` (the Parquet serializer compresses); set to anything else with it, it is refused.", func(c *Config) *string { return &c.Compression }),
 	integer("logRetentionDays", "Retention of the stack's log groups: a finite CloudWatch Logs period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).", func(c *Config) *int { return &c.LogRetentionDays }),
 	boolean("retain", "`true` keeps the buckets (with their policies), the stream and the log groups on `cdk destroy`, and does not empty the buckets.", func(c *Config) *bool { return &c.Retain }),
 	boolean("producer", "Deploy the producer Lambda function and its one-minute schedule; `false` leaves out the function, its schedule, role and log group.", func(c *Config) *bool { return &c.Producer }),
@@ -142,7 +142,7 @@ var Settings = []Setting{
 	boolean("query", "Declare the Glue table, the Athena workgroup, its results bucket and the saved queries over the delivered data (see [querying](querying.md)).", func(c *Config) *bool { return &c.Query }),
 	integer("queryScanCutoffMiB", "The Athena workgroup's per-query scanned-data limit in MiB: 10-1048576 (a cost guard: 1 GiB costs about half a cent).", func(c *Config) *int { return &c.QueryScanCutoffMiB }),
 	str("partitioning", "Key layout: `time` (Firehose's `yyyy/MM/dd/HH/` folders under `prefix`) or `tenant` (dynamic partitioning into `tenant_id=<id>/yyyy/MM/dd/HH/`; needs `bufferSizeMiB` >= 64 and `bufferIntervalSeconds` >= 60; see [querying](querying.md#per-tenant-folders-partitioningtenant)).", func(c *Config) *string { return &c.Partitioning }),
-	str("format", "What Firehose writes: `json` (GZIP NDJSON objects, as the console lab) or `parquet` (Firehose converts each record to Apache Parquet with the Glue table's schema: columnar, SNAPPY-compressed `.parquet` objects that Athena reads only in the columns a query uses). `parquet` needs `query=true`, `compression=UNCOMPRESSED` and `bufferSizeMiB` >= 64 (see [querying](querying.md#parquet-formatparquet)).", func(c *Config) *string { return &c.Format }),
+	str("format", "What Firehose writes: `json` (GZIP NDJSON objects, as the console lab) or `parquet` (Firehose converts each record to Apache Parquet with the Glue table's schema: columnar, dictionary-encoded, "+ParquetCompression+"-compressed `.parquet` objects that Athena reads only in the columns a query uses). `parquet` needs `query=true`; `compression` and `bufferSizeMiB` follow it (`UNCOMPRESSED`, 64) unless set (see [querying](querying.md#parquet-formatparquet)).", func(c *Config) *string { return &c.Format }),
 }
 
 // Output formats of the delivered objects.
@@ -185,14 +185,17 @@ func FromContext(ctx map[string]any) (Config, error) {
 	c := Default()
 	var errs []error
 	known := make(map[string]bool, len(Settings))
+	given := map[string]bool{}
 	for _, s := range Settings {
 		known[s.Key] = true
 		if raw, ok := ctx[s.Key]; ok && raw != nil {
+			given[s.Key] = true
 			if err := s.apply(&c, raw); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
+	c.follow(given)
 	var unknown []string
 	for k := range ctx {
 		// A camelCase key nobody reads is a typo; so is any key that spells a known one with other letter case,
@@ -302,10 +305,10 @@ func (c Config) Validate() error {
 	}
 	if c.Partitioning == PartitioningTenant {
 		if c.BufferSizeMiB < MinDynamicPartitioningBufferMiB {
-			bad("bufferSizeMiB", c.BufferSizeMiB, "partitioning=tenant needs bufferSizeMiB >= %d (Firehose's minimum with dynamic partitioning)", MinDynamicPartitioningBufferMiB)
+			bad("bufferSizeMiB", c.BufferSizeMiB, "partitioning=tenant needs bufferSizeMiB >= %d (Firehose's minimum with dynamic partitioning); leave bufferSizeMiB unset and it follows partitioning", MinDynamicPartitioningBufferMiB)
 		}
 		if c.BufferIntervalSeconds < MinDynamicPartitioningIntervalSeconds {
-			bad("bufferIntervalSeconds", c.BufferIntervalSeconds, "partitioning=tenant needs bufferIntervalSeconds >= %d (no zero buffering with dynamic partitioning)", MinDynamicPartitioningIntervalSeconds)
+			bad("bufferIntervalSeconds", c.BufferIntervalSeconds, "partitioning=tenant needs bufferIntervalSeconds >= %d (no zero buffering with dynamic partitioning); leave bufferIntervalSeconds unset and it follows partitioning", MinDynamicPartitioningIntervalSeconds)
 		}
 		if !strings.Contains(c.ErrorPrefix, errorOutputType) {
 			bad("errorPrefix", c.ErrorPrefix, "partitioning=tenant needs an errorPrefix with %s (Firehose requires it with dynamic partitioning)", errorOutputType)
@@ -333,10 +336,10 @@ func (c Config) Validate() error {
 			bad("query", c.Query, "format=parquet needs query=true: Firehose converts records with the schema of the stack's Glue table")
 		}
 		if c.Compression != "UNCOMPRESSED" {
-			bad("compression", c.Compression, "format=parquet needs compression=UNCOMPRESSED: Firehose disables S3 compression with record format conversion, and the Parquet serializer compresses (SNAPPY)")
+			bad("compression", c.Compression, "format=parquet needs compression=UNCOMPRESSED: Firehose disables S3 compression with record format conversion, and the Parquet serializer compresses ("+ParquetCompression+"); leave compression unset and it follows format")
 		}
 		if c.BufferSizeMiB < MinFormatConversionBufferMiB {
-			bad("bufferSizeMiB", c.BufferSizeMiB, "format=parquet needs bufferSizeMiB >= %d (Firehose's minimum with record format conversion)", MinFormatConversionBufferMiB)
+			bad("bufferSizeMiB", c.BufferSizeMiB, "format=parquet needs bufferSizeMiB >= %d (Firehose's minimum with record format conversion); leave bufferSizeMiB unset and it follows format", MinFormatConversionBufferMiB)
 		}
 	}
 	if !slices.Contains(Compressions, c.Compression) {

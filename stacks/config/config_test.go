@@ -109,7 +109,6 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"query cannot read ZIP", "compression", "ZIP", "query=true needs GZIP or UNCOMPRESSED"},
 		{"query cannot project a random string", "prefix", "raw/!{firehose:random-string}/", "only !{timestamp:...} expressions"},
 		{"query cannot project minutes", "prefix", "raw/!{timestamp:yyyy/MM/dd/HH/mm}/", "only yyyy, MM, dd and HH"},
-		{"tenant partitioning needs 64 MiB", "partitioning", "tenant", "partitioning=tenant needs bufferSizeMiB >= 64"},
 		{"reserved concurrency negative", "producerReservedConcurrency", "-1", "from 0 to 1"},
 		{"monitoring not bool", "monitoring", "off", "true or false"},
 		{"alarm email without at", "alarmEmail", "ops.example.com", "e-mail address"},
@@ -250,7 +249,7 @@ func TestGlueNamesFoldThePrefix(t *testing.T) {
 // TestParquetRules: record format conversion needs the Glue table, uncompressed S3 objects and a 64 MiB buffer;
 // each violation names its key.
 func TestParquetRules(t *testing.T) {
-	_, err := FromContext(map[string]any{"format": "parquet", "query": "false"})
+	_, err := FromContext(map[string]any{"format": "parquet", "query": "false", "compression": "GZIP", "bufferSizeMiB": "1"})
 	for _, want := range []string{
 		`invalid context value query="false": format=parquet needs query=true`,
 		`invalid context value compression="GZIP": format=parquet needs compression=UNCOMPRESSED`,
@@ -263,7 +262,38 @@ func TestParquetRules(t *testing.T) {
 	if _, err := FromContext(map[string]any{"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64"}); err != nil {
 		t.Errorf("a valid parquet configuration: %v", err)
 	}
-	if _, err := FromContext(map[string]any{"format": "parquet", "compression": "UNCOMPRESSED", "bufferSizeMiB": "64", "partitioning": "tenant"}); err != nil {
-		t.Errorf("parquet with per-tenant folders: %v", err)
+}
+
+// TestOneKeySwitchesAFeature: format=parquet and partitioning=tenant alone are valid; the keys they need follow
+// them unless set, and a set value that conflicts is refused naming both keys.
+func TestOneKeySwitchesAFeature(t *testing.T) {
+	for _, tc := range []struct {
+		ctx                 map[string]any
+		compression         string
+		bufferMiB, interval int
+	}{
+		{map[string]any{"format": "parquet"}, "UNCOMPRESSED", 64, 60},
+		{map[string]any{"partitioning": "tenant"}, "GZIP", 64, 60},
+		{map[string]any{"partitioning": "tenant", "bufferIntervalSeconds": "0", "format": "json"}, "", 0, 0},
+		{map[string]any{"format": "parquet", "bufferSizeMiB": "128"}, "UNCOMPRESSED", 128, 60},
+		{map[string]any{"partitioning": "tenant", "bufferIntervalSeconds": "300"}, "GZIP", 64, 300},
+	} {
+		c, err := FromContext(tc.ctx)
+		if tc.compression == "" {
+			if err == nil || !strings.Contains(err.Error(), `bufferIntervalSeconds="0": partitioning=tenant needs bufferIntervalSeconds >= 60`) {
+				t.Errorf("%v: want the interval refused naming both keys, got %v", tc.ctx, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v: %v", tc.ctx, err)
+			continue
+		}
+		if c.Compression != tc.compression || c.BufferSizeMiB != tc.bufferMiB || c.BufferIntervalSeconds != tc.interval {
+			t.Errorf("%v: compression %s, buffer %d MiB / %d s", tc.ctx, c.Compression, c.BufferSizeMiB, c.BufferIntervalSeconds)
+		}
+	}
+	if _, err := FromContext(map[string]any{"partitioning": "tenant", "bufferSizeMiB": "1"}); err == nil || !strings.Contains(err.Error(), `bufferSizeMiB="1": partitioning=tenant needs bufferSizeMiB >= 64`) {
+		t.Errorf("a set 1 MiB buffer with partitioning=tenant: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,6 +46,31 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	for _, s := range Settings {
 		if len(s.Doc) < 20 || !strings.HasSuffix(s.Doc, ".") && !strings.HasSuffix(s.Doc, ")") {
 			t.Errorf("%s: documentation %q is not a sentence", s.Key, s.Doc)
+		}
+	}
+}
+
+// TestEveryKeyHasUpdateExamples: the update table has a row for every key only if every key has an example value,
+// each valid and different from the default.
+func TestEveryKeyHasUpdateExamples(t *testing.T) {
+	def := Default()
+	for _, s := range Settings {
+		values := UpdateExamples[s.Key]
+		if len(values) == 0 {
+			t.Errorf("%s has no UpdateExamples: the update table in docs/configuration.md needs its behaviour", s.Key)
+		}
+		for _, v := range values {
+			c, err := FromContext(map[string]any{s.Key: v})
+			if err != nil {
+				t.Errorf("%s=%s: %v", s.Key, v, err)
+			} else if c == def {
+				t.Errorf("%s=%s is the default", s.Key, v)
+			}
+		}
+	}
+	for k := range UpdateExamples {
+		if !slices.Contains(Keys(), k) {
+			t.Errorf("UpdateExamples has %s, which is no key", k)
 		}
 	}
 }

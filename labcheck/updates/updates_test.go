@@ -1,0 +1,125 @@
+package updates
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
+)
+
+// stream is a one-resource template of a delivery stream with the given ExtendedS3DestinationConfiguration.
+func stream(t *testing.T, destination string) assembly.Template {
+	t.Helper()
+	var dest map[string]any
+	if err := json.Unmarshal([]byte(destination), &dest); err != nil {
+		t.Fatal(err)
+	}
+	return assembly.Template{Resources: map[string]assembly.Resource{"DeliveryStream": {
+		Type:       deliveryStreamType,
+		Properties: map[string]any{"DeliveryStreamName": "s", "ExtendedS3DestinationConfiguration": dest},
+	}}}
+}
+
+func lines(findings []Finding) string {
+	var b strings.Builder
+	for _, f := range findings {
+		b.WriteString(f.String() + "\n")
+	}
+	return b.String()
+}
+
+// TestFirehoseKeepsWhatTheTemplateLeavesOut: every destination property only the base has is a finding naming it.
+func TestFirehoseKeepsWhatTheTemplateLeavesOut(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, head string
+		want             []string // each a line's word and a part of it
+	}{
+		{"json to parquet, compression left out", `{"CompressionFormat":"GZIP","Prefix":"stream/"}`,
+			`{"Prefix":"stream/","DataFormatConversionConfiguration":{"Enabled":true},"FileExtension":".parquet"}`,
+			[]string{"FAILS|CompressionFormat|deployed value GZIP", "FAILS|CompressionFormat|refuses format conversion"}},
+		{"parquet to json, conversion left out", `{"CompressionFormat":"UNCOMPRESSED","DataFormatConversionConfiguration":{"Enabled":true,"SchemaConfiguration":{"TableName":"t"}},"FileExtension":".parquet"}`,
+			`{"CompressionFormat":"GZIP"}`,
+			[]string{"FAILS|ExtendedS3DestinationConfiguration/DataFormatConversionConfiguration|keeps", "FAILS|FileExtension|.parquet", "FAILS|CompressionFormat|refuses"}},
+		{"a nested property left out", `{"DataFormatConversionConfiguration":{"Enabled":false,"SchemaConfiguration":{"TableName":"t"}}}`,
+			`{"DataFormatConversionConfiguration":{"Enabled":false}}`,
+			[]string{"FAILS|DataFormatConversionConfiguration/SchemaConfiguration"}},
+		{"an off value left out", `{"CompressionFormat":"UNCOMPRESSED","FileExtension":"","ProcessingConfiguration":{"Enabled":false}}`, `{}`,
+			[]string{"KEEPS|CompressionFormat|off value", "KEEPS|FileExtension", "KEEPS|ProcessingConfiguration"}},
+		{"everything pinned", `{"CompressionFormat":"GZIP","DataFormatConversionConfiguration":{"Enabled":false},"FileExtension":""}`,
+			`{"CompressionFormat":"UNCOMPRESSED","DataFormatConversionConfiguration":{"Enabled":true,"SchemaConfiguration":{"TableName":"t"}},"FileExtension":".parquet"}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			found := Compare("Lab", stream(t, tc.base), stream(t, tc.head), nil)
+			if len(found) != len(tc.want) {
+				t.Errorf("want %d findings, got:\n%s", len(tc.want), lines(found))
+			}
+			for _, w := range tc.want {
+				parts := strings.Split(w, "|")
+				ok := false
+				for _, f := range found {
+					l := f.String()
+					match := strings.HasPrefix(l, parts[0]+" ")
+					for _, p := range parts[1:] {
+						match = match && strings.Contains(l, p)
+					}
+					ok = ok || match
+				}
+				if !ok {
+					t.Errorf("no finding %q in:\n%s", w, lines(found))
+				}
+			}
+		})
+	}
+}
+
+func TestShardChains(t *testing.T) {
+	for _, tc := range []struct {
+		b, a float64
+		want string
+	}{
+		{1, 2, "2"}, {1, 10, "2 4 8 10"}, {8, 1, "4 2 1"}, {10, 3, "5 3"}, {5, 3, "3"}, {1, 50, "2 4 8 16 32 50"},
+	} {
+		var got []string
+		for _, n := range shardChain(tc.b, tc.a) {
+			got = append(got, jsonString(n))
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%g -> %g: got %v, want %s", tc.b, tc.a, got, tc.want)
+		}
+	}
+}
+
+func jsonString(v any) string { j, _ := json.Marshal(v); return string(j) }
+
+func TestShardCountFindings(t *testing.T) {
+	check := refusals[0].check
+	if refusals[0].path != "ShardCount" {
+		t.Fatal("refusals[0] is not ShardCount")
+	}
+	if v := check(1.0, 2.0); v.word != Interrupts {
+		t.Errorf("1 -> 2: %+v", v)
+	}
+	v := check(1.0, 10.0)
+	if v.word != Fails || !strings.Contains(v.wayOut, "deploy in 4 steps") || !strings.Contains(v.wayOut, "-c shardCount=2, then 4, then 8, then 10") {
+		t.Errorf("1 -> 10: %+v", v)
+	}
+	if v := check(8.0, 1.0); !strings.Contains(v.wayOut, "-c shardCount=4, then 2, then 1") {
+		t.Errorf("8 -> 1: %+v", v)
+	}
+	// More than ten steps cannot be done in one day.
+	if n := len(shardChain(1, 5000)); n <= maxScalingsPerDay {
+		t.Fatalf("chain 1 -> 5000 has %d steps", n)
+	}
+	if v := check(1.0, 5000.0); !strings.Contains(v.wayOut, "spread the steps over 2 days") {
+		t.Errorf("1 -> 5000: %+v", v)
+	}
+}
+
+// TestARenamedStackIsASecondDeployment: cdk deploy deletes no stack, so a stack only the base has keeps running.
+func TestARenamedStackIsASecondDeployment(t *testing.T) {
+	f := left("TenantMetricsLab", []string{"alice-TenantMetricsLab"})
+	if f.Word != Keeps || !strings.Contains(f.String(), "cdk destroy TenantMetricsLab") || !strings.Contains(f.String(), "billing") {
+		t.Errorf("%s", f)
+	}
+}

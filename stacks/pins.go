@@ -1,0 +1,53 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
+)
+
+// Firehose keeps what a template leaves out: CloudFormation updates a delivery stream with UpdateDestination, which
+// merges ("If any of the parameters are not specified in the call, the existing values are retained",
+// https://docs.aws.amazon.com/firehose/latest/APIReference/API_UpdateDestination.html). So every destination
+// setting that some configuration switches in place is written in every configuration, including the value that
+// turns it off. Settings that change only with a replaced stream (dynamic partitioning and its JQ processor, which
+// get a new stream name per layout) are left to the L2.
+
+// pinDestination writes the destination settings the L2 omits when they are off, or refuses to write.
+func pinDestination(ds awskinesisfirehose.DeliveryStream, cfg config.Config) {
+	cfn := ds.Node().DefaultChild().(awskinesisfirehose.CfnDeliveryStream)
+	set := func(path string, v any) {
+		cfn.AddPropertyOverride(jsii.String("ExtendedS3DestinationConfiguration."+path), v)
+	}
+	if cfg.Format == config.FormatParquet {
+		// The L2 refuses any compression with conversion (DataFormatConversionCompressionConflict), even
+		// UNCOMPRESSED; a stream switched from GZIP JSON would keep GZIP, which Firehose refuses with conversion.
+		set("CompressionFormat", "UNCOMPRESSED")
+		return
+	}
+	// Enabled false switches a kept conversion off ("Set it to false if you want to disable format conversion
+	// while preserving the configuration details"), and an empty extension takes back .parquet (the API's pattern
+	// is ^$|\.[0-9a-z!\-_.*'()]+). https://docs.aws.amazon.com/firehose/latest/APIReference/API_DataFormatConversionConfiguration.html
+	set("DataFormatConversionConfiguration", map[string]any{"Enabled": false})
+	set("FileExtension", "")
+}
+
+// fromThisAccount gives the role the L2 creates for reading the Kinesis source the confused-deputy condition the
+// delivery role has: Firehose assumes both with the account id as sts:ExternalId.
+// https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#firehose-assume-role
+// The role keeps its logical id: a new role would change KinesisStreamSourceConfiguration.RoleARN, which replaces
+// the delivery stream.
+func fromThisAccount(ds awskinesisfirehose.DeliveryStream) {
+	role, ok := ds.Node().TryFindChild(jsii.String(sourceRoleID)).(awsiam.Role)
+	if !ok {
+		panic("stacks: the Firehose construct no longer adds role " + sourceRoleID + "; update sourceRoleID")
+	}
+	role.Node().DefaultChild().(awsiam.CfnRole).AddPropertyOverride(jsii.String("AssumeRolePolicyDocument.Statement.0.Condition"),
+		map[string]any{"StringEquals": map[string]any{"sts:ExternalId": awscdk.Aws_ACCOUNT_ID()}})
+}
+
+// sourceRoleID is the construct id of the role the Firehose L2 creates to read its Kinesis source.
+const sourceRoleID = "Service Role"
