@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/cfnspec"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/updates"
 )
 
@@ -41,6 +42,12 @@ func runUpdates(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	for _, f := range findings {
+		if f.LogicalID == "(stack)" {
+			// A stack left beside the new one goes on billing: say how much (the base assembly holds that stack).
+			if e, err := cost.FromAssembly(fs.Arg(0)); err == nil {
+				f.Reason += fmt.Sprintf(", about $%.2f a month at list prices (labcheck cost)", e.Total())
+			}
+		}
 		fmt.Fprintln(stdout, f)
 	}
 	if updates.Failed(findings) {

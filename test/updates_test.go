@@ -122,3 +122,28 @@ func TestSwitchingTheFormatWarnsAboutOlderObjects(t *testing.T) {
 		t.Errorf("json -> parquet:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// TestANewNamePrefixIsASecondStack: cdk deploy creates alice-TenantMetricsLab beside TenantMetricsLab and deletes
+// nothing, so nothing of the old stack is reported lost; it is reported left running.
+func TestANewNamePrefixIsASecondStack(t *testing.T) {
+	lines := updateFindings(t, labDefaults, map[string]string{"namePrefix": "alice"})
+	if countWord(lines, updates.LosesData) != 0 || countWord(lines, updates.Fails) != 0 || len(lines) != 1 ||
+		!has(lines, updates.Keeps, "TenantMetricsLab/(stack)", "alice-TenantMetricsLab", "cdk destroy TenantMetricsLab") {
+		t.Errorf("namePrefix alice:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// TestFormatSwitchesDropNoDestinationSetting: json -> parquet -> json in place, with every destination setting
+// pinned, Firehose keeps nothing that conflicts (only the schema details under the switched-off conversion).
+func TestFormatSwitchesDropNoDestinationSetting(t *testing.T) {
+	for _, pair := range [][2]map[string]string{{labDefaults, variants["parquet"]}, {variants["parquet"], labDefaults}} {
+		lines := updateFindings(t, pair[0], pair[1])
+		if countWord(lines, updates.Fails) != 0 {
+			t.Errorf("%v -> %v:\n%s", pair[0], pair[1], strings.Join(lines, "\n"))
+		}
+	}
+	back := updateFindings(t, variants["parquet"], labDefaults)
+	if !has(back, updates.Keeps, "DataFormatConversionConfiguration/SchemaConfiguration", "switches DataFormatConversionConfiguration off") {
+		t.Errorf("parquet -> json:\n%s", strings.Join(back, "\n"))
+	}
+}

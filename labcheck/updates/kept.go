@@ -46,8 +46,12 @@ func (c *comparison) kept(id string, b, h assembly.Resource) {
 		if bd == nil || !ok {
 			continue // another destination type: Firehose replaces the destination, nothing merges
 		}
-		for _, k := range keptPaths(bd, hd, "") {
+		for _, k := range keptPaths(bd, hd, "", "") {
 			path := dest + "/" + k.path
+			if k.offParent != "" {
+				c.add(Keeps, id, h.Type, path, fmt.Sprintf("the new template leaves out %s; Firehose keeps the deployed value, unused while the new template switches %s off (Enabled false) (%s)", k.path, k.offParent, firehoseMergePage), "")
+				continue
+			}
 			if isOff(k.path, k.value) {
 				c.add(Keeps, id, h.Type, path, fmt.Sprintf("the new template leaves out %s; Firehose keeps the deployed value %s, which is its off value anyway (%s)", k.path, show(k.value), firehoseMergePage), "")
 				continue
@@ -64,28 +68,45 @@ func (c *comparison) kept(id string, b, h assembly.Resource) {
 	}
 }
 
-// keptValue is a property path only the base has, and its deployed value.
+// keptValue is a property path only the base has, its deployed value, and the enclosing object the head switches
+// off (Enabled false), if any.
 type keptValue struct {
-	path  string
-	value any
+	path, offParent string
+	value           any
 }
 
-// keptPaths lists the paths of base that head lacks, as deep as both have objects.
-func keptPaths(base, head map[string]any, prefix string) []keptValue {
+// keptPaths lists the paths of base that head lacks, as deep as both have objects; an intrinsic function (Ref,
+// Fn::*) is a value, not an object to descend into.
+func keptPaths(base, head map[string]any, prefix, offParent string) []keptValue {
 	var out []keptValue
 	for _, k := range slices.Sorted(maps.Keys(base)) {
 		hv, ok := head[k]
 		if !ok {
-			out = append(out, keptValue{prefix + k, base[k]})
+			out = append(out, keptValue{prefix + k, offParent, base[k]})
 			continue
 		}
 		bm, bok := base[k].(map[string]any)
 		hm, hok := hv.(map[string]any)
-		if bok && hok {
-			out = append(out, keptPaths(bm, hm, prefix+k+"/")...)
+		if bok && hok && !intrinsic(bm) && !intrinsic(hm) {
+			off := offParent
+			if off == "" && hm["Enabled"] == false {
+				off = prefix + k
+			}
+			out = append(out, keptPaths(bm, hm, prefix+k+"/", off)...)
 		}
 	}
 	return out
+}
+
+// intrinsic reports whether m is a CloudFormation intrinsic function such as {"Ref": ...} or {"Fn::GetAtt": ...}.
+func intrinsic(m map[string]any) bool {
+	if len(m) != 1 {
+		return false
+	}
+	for k := range m {
+		return k == "Ref" || strings.HasPrefix(k, "Fn::")
+	}
+	return false
 }
 
 // isOff reports whether a kept value changes nothing: a leaf at its off value, or an object switched off.
