@@ -199,6 +199,25 @@ func TestVerifyCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "FAILED: 30 distinct events arrived, expected at least 31") {
 		t.Fatalf("--expect 31: exit %d, %q", code, stderr)
 	}
+	// Records Firehose diverted under the default error prefix fail the verdict, naming type and count;
+	// --error-prefix looks elsewhere.
+	srv.Put(t, "lab", "errors/processing-failed/2026/11/25/10/tenant_metrics_firehose-1-2026-11-25-10-00-00-y",
+		[]byte(`{"attemptsMade":4,"arrivalTimestamp":1,"errorCode":"Lambda.FunctionError","errorMessage":"boom","rawData":"e30="}`+"\n"), "")
+	code, stdout, stderr = runCLI(t, "verify", "--bucket", "lab", "--endpoint-url", srv.URL, "--expect", "30")
+	if code != 1 || !strings.Contains(stderr, "FAILED: Firehose diverted 1 records to the error prefix s3://lab/errors/: processing-failed 1\n") ||
+		!strings.Contains(stdout, "error prefix s3://lab/errors/: 1 objects, 1 records diverted: processing-failed 1") {
+		t.Fatalf("diverted records: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "verify", "--bucket", "lab", "--endpoint-url", srv.URL, "--json")
+	report = nil
+	if err := json.Unmarshal([]byte(stdout), &report); code != 1 || err != nil ||
+		report["errors"].(map[string]any)["records_per_type"].(map[string]any)["processing-failed"] != float64(1) {
+		t.Fatalf("--json with diverted records: exit %d, %v, %s", code, err, stdout)
+	}
+	if code, stdout, stderr := runCLI(t, "verify", "--bucket", "lab", "--endpoint-url", srv.URL, "--error-prefix", "failed/"); code != 0 ||
+		!strings.Contains(stdout, "error prefix s3://lab/failed/: 0 objects") {
+		t.Fatalf("--error-prefix failed/: exit %d\n%s%s", code, stdout, stderr)
+	}
 	code, _, stderr = runCLI(t, "verify", "--bucket", "missing", "--endpoint-url", srv.URL)
 	if code != 1 || !strings.Contains(stderr, "bucket missing does not exist") {
 		t.Fatalf("missing bucket: exit %d, %q", code, stderr)
@@ -211,7 +230,8 @@ func TestVerifyCommand(t *testing.T) {
 }
 
 // TestVerifyFindsTheBucketFromTheStack answers DescribeStacks from a stand-in CloudFormation endpoint (the SDK's
-// AWS_ENDPOINT_URL_CLOUDFORMATION) and checks that --stack reads the BucketName output.
+// AWS_ENDPOINT_URL_CLOUDFORMATION) and checks that --stack reads the BucketName, DataPrefix and ErrorPrefix
+// outputs, and that a stack deployed before ErrorPrefix existed (OldStack) is read under errors/.
 func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 	awsenv.Hermetic(t, "us-east-1")
 	srv := s3fake.Start(t)
@@ -227,16 +247,21 @@ func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 			http.Error(w, "unexpected "+r.Form.Get("Action"), http.StatusBadRequest)
 			return
 		}
-		if r.Form.Get("StackName") != "TenantMetricsLab" {
+		name := r.Form.Get("StackName")
+		if name != "TenantMetricsLab" && name != "OldStack" {
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id `+r.Form.Get("StackName")+` does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>`)
 			return
 		}
+		errorPrefix := `<member><OutputKey>ErrorPrefix</OutputKey><OutputValue>failed/</OutputValue></member>`
+		if name == "OldStack" {
+			errorPrefix = ""
+		}
 		fmt.Fprint(w, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>
-<StackName>TenantMetricsLab</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-11-25T10:00:00Z</CreationTime>
+<StackName>`+name+`</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-11-25T10:00:00Z</CreationTime>
 <Outputs><member><OutputKey>StreamName</OutputKey><OutputValue>tenant-metrics-stream</OutputValue></member>
 <member><OutputKey>BucketName</OutputKey><OutputValue>lab-from-stack</OutputValue></member>
-<member><OutputKey>DataPrefix</OutputKey><OutputValue>other/</OutputValue></member></Outputs>
+<member><OutputKey>DataPrefix</OutputKey><OutputValue>other/</OutputValue></member>`+errorPrefix+`</Outputs>
 </member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`)
 	}))
 	defer cfn.Close()
@@ -244,13 +269,38 @@ func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 
 	// The stack was deployed with -c prefix=other/: --stack reads its DataPrefix output.
 	code, stdout, stderr := runCLI(t, "verify", "--stack", "TenantMetricsLab", "--endpoint-url", srv.URL, "--expect", "1")
-	if code != 0 || !strings.Contains(stdout, "s3://lab-from-stack/other/") {
+	if code != 0 || !strings.Contains(stdout, "s3://lab-from-stack/other/") || !strings.Contains(stdout, "error prefix s3://lab-from-stack/failed/: 0 objects") {
 		t.Fatalf("--stack: exit %d\n%s%s", code, stdout, stderr)
 	}
 	// An explicit --prefix wins.
 	code, _, stderr = runCLI(t, "verify", "--stack", "TenantMetricsLab", "--prefix", "stream/", "--endpoint-url", srv.URL)
 	if code != 1 || !strings.Contains(stderr, "no objects under s3://lab-from-stack/stream/") {
 		t.Fatalf("--stack --prefix stream/: exit %d, %q", code, stderr)
+	}
+
+	// Records diverted under the stack's ErrorPrefix output fail it; those under errors/ are another stack's.
+	diverted := func(n int, code string) []byte {
+		var b []byte
+		for range n {
+			b = append(b, `{"attemptsMade":1,"arrivalTimestamp":1,"errorCode":"`+code+`","errorMessage":"m","rawData":"e30="}`+"\n"...)
+		}
+		return b
+	}
+	srv.Put(t, "lab-from-stack", "failed/processing-failed/2026/11/25/10/a", diverted(2, "Lambda.FunctionError"), "")
+	srv.Put(t, "lab-from-stack", "errors/format-conversion-failed/2026/11/25/10/b", diverted(3, "DataFormatConversion.ParseError"), "")
+	code, _, stderr = runCLI(t, "verify", "--stack", "TenantMetricsLab", "--endpoint-url", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "FAILED: Firehose diverted 2 records to the error prefix s3://lab-from-stack/failed/: processing-failed 2\n") {
+		t.Fatalf("--stack with diverted records: exit %d, %q", code, stderr)
+	}
+	// Without the output (a stack deployed before it existed), errors/, where such a stack wrote.
+	code, _, stderr = runCLI(t, "verify", "--stack", "OldStack", "--endpoint-url", srv.URL)
+	if code != 1 || !strings.Contains(stderr, "FAILED: Firehose diverted 3 records to the error prefix s3://lab-from-stack/errors/: format-conversion-failed 3\n") {
+		t.Fatalf("--stack OldStack: exit %d, %q", code, stderr)
+	}
+	// An explicit --error-prefix wins over the output.
+	code, stdout, stderr = runCLI(t, "verify", "--stack", "TenantMetricsLab", "--error-prefix", "nothing-here/", "--endpoint-url", srv.URL)
+	if code != 0 || !strings.Contains(stdout, "error prefix s3://lab-from-stack/nothing-here/: 0 objects") {
+		t.Fatalf("--stack --error-prefix nothing-here/: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, _, stderr = runCLI(t, "verify", "--stack", "OtherStack", "--endpoint-url", srv.URL)
 	if code != 1 || !strings.Contains(stderr, "OtherStack does not exist") {

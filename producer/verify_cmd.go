@@ -17,11 +17,19 @@ against the producer's schema, and reports objects, bytes, events, invalid event
 line/offset), duplicate event ids, events per tenant and per metric, delivery delay (object LastModified minus
 event timestamp: p50, p95, max) and the newest object's age.
 
-The bucket is --bucket, or the BucketName output of the deployed stack named by --stack; with --stack the
-prefix defaults to the stack's DataPrefix output (the literal part of its configured prefix).
+It also reads the objects under the error prefix, where Firehose writes the records it could not convert,
+partition, process or deliver (one JSON document per record: errorCode, errorMessage, base64 rawData, ...),
+within the same --since window, and counts their records by error type: the key's folder after the error
+prefix (processing-failed, format-conversion-failed, partitioning-failed, ...), else the records' errorCode,
+else unknown. An unreadable error object or line counts as an unknown record and is reported against its key.
 
-Exit status: 0 when objects were found, no event is invalid and --expect (if given) holds; 1 otherwise, with
-one line saying why; 2 for usage errors.
+The bucket is --bucket, or the BucketName output of the deployed stack named by --stack; with --stack the
+prefix defaults to the stack's DataPrefix output (the literal part of its configured prefix) and the error
+prefix to its ErrorPrefix output (errors/ for a stack deployed before that output existed).
+
+Exit status: 0 when objects were found, no event is invalid, Firehose diverted no record to the error prefix
+and --expect (if given) holds; 1 otherwise, with one line saying why (naming the error types and their record
+counts when records were diverted); 2 for usage errors.
 `
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -29,6 +37,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	bucket := fs.String("bucket", "", "bucket the delivery stream writes to")
 	stack := fs.String("stack", "", "read the bucket from this deployed stack's BucketName output, e.g. TenantMetricsLab")
 	prefix := fs.String("prefix", "", "key prefix of delivered objects (default: the stack's DataPrefix output with --stack, else "+lab.DefaultPrefix+")")
+	errorPrefix := fs.String("error-prefix", "", "key prefix of the records Firehose could not convert, partition, process or deliver (default: the stack's ErrorPrefix output with --stack, else "+verify.DefaultErrorPrefix+")")
 	since := fs.Duration("since", 0, "only objects modified this recently, e.g. 15m (0: all)")
 	expect := fs.Int("expect", 0, "require at least this many distinct events (0: no check)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -63,10 +72,14 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			// prefix, which is where such a stack wrote.
 			*prefix = outputs["DataPrefix"]
 		}
+		if *errorPrefix == "" {
+			// Likewise for ErrorPrefix: such a stack wrote its failed records under verify.DefaultErrorPrefix.
+			*errorPrefix = outputs["ErrorPrefix"]
+		}
 	}
 	client := awsclient.S3(cfg, aws)
 	start := time.Now()
-	report, err := verify.Run(ctx, client, verify.Options{Bucket: *bucket, Prefix: *prefix, Since: *since, Expect: *expect})
+	report, err := verify.Run(ctx, client, verify.Options{Bucket: *bucket, Prefix: *prefix, ErrorPrefix: *errorPrefix, Since: *since, Expect: *expect})
 	if err != nil {
 		fmt.Fprintf(stderr, "producer verify: %v\n", err)
 		return exitFailure

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
@@ -29,6 +30,26 @@ type Position struct {
 // inside a JSON value, so a newline inside an unfinished object ends it as invalid and reading resumes on the
 // next line.
 func Decode(r io.Reader, event func(*telemetry.Event, Position), bad func(Position, string)) {
+	scan(r, "event", MaxEventBytes, func(raw []byte, pos Position) {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		var e telemetry.Event
+		if err := dec.Decode(&e); err != nil {
+			bad(pos, fmt.Sprintf("invalid JSON event: %v", err))
+			return
+		}
+		if err := telemetry.Check(&e); err != nil {
+			bad(pos, fmt.Sprintf("event %q: %v", e.Metadata.EventID, err))
+			return
+		}
+		event(&e, pos)
+	}, bad)
+}
+
+// scan splits one object's content (GZIP or plain) into top-level JSON objects of at most limit bytes and hands
+// each to object (the slice is reused after the call returns); noun ("event", "record") names them in the
+// problems it reports to bad. Memory is bounded by limit whatever the object's size.
+func scan(r io.Reader, noun string, limit int, object func([]byte, Position), bad func(Position, string)) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, err := br.Peek(2)
 	if len(magic) == 0 {
@@ -48,15 +69,17 @@ func Decode(r io.Reader, event func(*telemetry.Event, Position), bad func(Positi
 		defer gz.Close()
 		br = bufio.NewReaderSize(gz, 64<<10)
 	}
-	s := scanner{r: br, line: 1, event: event, bad: bad}
+	s := scanner{r: br, line: 1, noun: noun, limit: limit, object: object, bad: bad}
 	s.run()
 }
 
 // scanner splits a byte stream into top-level JSON objects.
 type scanner struct {
-	r     *bufio.Reader
-	event func(*telemetry.Event, Position)
-	bad   func(Position, string)
+	r      *bufio.Reader
+	noun   string // what the objects are, for problems: "event", "record"
+	limit  int    // longest object kept; longer ones are reported, not buffered
+	object func([]byte, Position)
+	bad    func(Position, string)
 
 	line   int
 	offset int64
@@ -74,7 +97,7 @@ func (s *scanner) run() {
 		b, err := s.r.ReadByte()
 		if err != nil {
 			if s.depth > 0 {
-				s.bad(s.start, "object ends inside an event (truncated)")
+				s.bad(s.start, fmt.Sprintf("object ends inside %s (truncated)", article(s.noun)))
 			}
 			if !errors.Is(err, io.EOF) {
 				s.bad(Position{Line: s.line, Offset: s.offset}, fmt.Sprintf("read stopped (corrupt or truncated gzip?): %v", err))
@@ -119,7 +142,7 @@ func (s *scanner) reset() {
 // add appends one byte of an object, tracking strings and nesting.
 func (s *scanner) add(b byte) {
 	if !s.oversized {
-		if len(s.buf) >= MaxEventBytes {
+		if len(s.buf) >= s.limit {
 			s.oversized = true
 		} else {
 			s.buf = append(s.buf, b)
@@ -143,21 +166,18 @@ func (s *scanner) add(b byte) {
 func (s *scanner) finish() {
 	defer s.reset()
 	if s.oversized {
-		s.bad(s.start, fmt.Sprintf("event longer than %d bytes", MaxEventBytes))
+		s.bad(s.start, fmt.Sprintf("%s longer than %d bytes", s.noun, s.limit))
 		return
 	}
-	dec := json.NewDecoder(bytes.NewReader(s.buf))
-	dec.DisallowUnknownFields()
-	var e telemetry.Event
-	if err := dec.Decode(&e); err != nil {
-		s.bad(s.start, fmt.Sprintf("invalid JSON event: %v", err))
-		return
+	s.object(s.buf, s.start)
+}
+
+// article puts "a" or "an" before a noun, for messages.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
 	}
-	if err := telemetry.Check(&e); err != nil {
-		s.bad(s.start, fmt.Sprintf("event %q: %v", e.Metadata.EventID, err))
-		return
-	}
-	s.event(&e, s.start)
+	return "a " + noun
 }
 
 // restOfLine consumes the rest of a junk line and returns its start, for the report.

@@ -59,3 +59,22 @@ func FuzzDecodeParquet(f *testing.F) {
 		})
 	})
 }
+
+// FuzzDecodeErrorRecords feeds arbitrary bytes (plain or gzip) to the error-record decoder: it must never panic
+// or hang, and every part it reads is either a record or a problem with a reason.
+func FuzzDecodeErrorRecords(f *testing.F) {
+	f.Add(errorRecords(f, 3, "errorCode", "Lambda.FunctionError", "boom"))
+	f.Add(gz(errorRecords(f, 3, "lastErrorCode", "DataFormatConversion.ParseError", "bad")))
+	f.Add([]byte(`{"errorCode":5}` + "\n[1]\n" + `{"ErrorCode":"x"}{"a":"}"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		decodeErrorRecords(bytes.NewReader(data), func(e *errorRecord, p Position) {
+			if p.Line < 1 || p.Offset < 0 {
+				t.Fatalf("record position %+v", p)
+			}
+		}, func(p Position, reason string) {
+			if reason == "" || p.Offset < 0 {
+				t.Fatalf("problem %+v %q", p, reason)
+			}
+		})
+	})
+}

@@ -1,5 +1,6 @@
 // Package verify checks what landed in S3: it reads every object under the delivery prefix, validates each
-// event against the producer's schema and reports counts, duplicates, bad data and delivery delay, with a verdict.
+// event against the producer's schema and reports counts, duplicates, bad data and delivery delay, and counts
+// the records Firehose diverted to the error prefix, with a verdict.
 package verify
 
 import (
@@ -32,6 +33,7 @@ type API interface {
 type Options struct {
 	Bucket      string
 	Prefix      string        // default: the stack's default prefix
+	ErrorPrefix string        // where Firehose writes records it could not deliver; default DefaultErrorPrefix; cut at its first !{...}
 	Since       time.Duration // only objects modified this recently (0: all)
 	Expect      int           // at least this many distinct events must have arrived (0: no check)
 	Concurrency int           // objects read at once; default 8
@@ -74,6 +76,7 @@ type Report struct {
 	NewestObject    time.Time      `json:"newest_object"`
 	NewestObjectAge float64        `json:"newest_object_age_seconds"`
 	Expect          int            `json:"expect,omitempty"`
+	Errors          Diverted       `json:"errors"` // what lies under the error prefix, within the same --since window
 	OK              bool           `json:"ok"`
 	Reason          string         `json:"reason,omitempty"`
 }
@@ -84,6 +87,13 @@ func Run(ctx context.Context, api API, o Options) (*Report, error) {
 	if o.Prefix == "" {
 		o.Prefix = lab.DefaultPrefix
 	}
+	o.ErrorPrefix = literalPrefix(o.ErrorPrefix)
+	if o.ErrorPrefix == "" {
+		o.ErrorPrefix = DefaultErrorPrefix
+	}
+	if o.ErrorPrefix == o.Prefix {
+		return nil, fmt.Errorf("the error prefix %s is the data prefix: Firehose writes failed records elsewhere", o.ErrorPrefix)
+	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
 	}
@@ -93,22 +103,38 @@ func Run(ctx context.Context, api API, o Options) (*Report, error) {
 	if o.now == nil {
 		o.now = time.Now
 	}
-	objects, err := list(ctx, api, o)
+	// One prefix may lie under the other (stream/ and stream/errors/): each listing leaves out the other's keys.
+	objects, err := list(ctx, api, o, o.Prefix, o.ErrorPrefix)
+	if err != nil {
+		return nil, describe(o.Bucket, err)
+	}
+	failed, err := list(ctx, api, o, o.ErrorPrefix, o.Prefix)
 	if err != nil {
 		return nil, describe(o.Bucket, err)
 	}
 	c := newCollector(o)
-	work := make(chan types.Object)
+	type job struct {
+		obj      types.Object
+		diverted bool
+	}
+	work := make(chan job)
 	var wg sync.WaitGroup
 	for range o.Concurrency {
 		wg.Go(func() {
-			for obj := range work {
-				c.read(ctx, api, obj)
+			for j := range work {
+				if j.diverted {
+					c.readDiverted(ctx, api, j.obj)
+				} else {
+					c.read(ctx, api, j.obj)
+				}
 			}
 		})
 	}
+	for _, obj := range failed {
+		work <- job{obj: obj, diverted: true}
+	}
 	for _, obj := range objects {
-		work <- obj
+		work <- job{obj: obj}
 	}
 	close(work)
 	wg.Wait()
@@ -121,15 +147,19 @@ func Run(ctx context.Context, api API, o Options) (*Report, error) {
 	return c.report(), nil
 }
 
-// list returns the objects under the prefix, newest first when Since is set.
-func list(ctx context.Context, api API, o Options) ([]types.Object, error) {
+// list returns the objects under prefix but not under exclude (when that is a longer prefix), newest first when
+// Since is set.
+func list(ctx context.Context, api API, o Options, prefix, exclude string) ([]types.Object, error) {
+	if exclude == prefix || !strings.HasPrefix(exclude, prefix) {
+		exclude = ""
+	}
 	var out []types.Object
 	cutoff := time.Time{}
 	if o.Since > 0 {
 		cutoff = o.now().Add(-o.Since)
 	}
 	p := s3.NewListObjectsV2Paginator(api, &s3.ListObjectsV2Input{
-		Bucket: aws.String(o.Bucket), Prefix: aws.String(o.Prefix), MaxKeys: aws.Int32(o.PageSize),
+		Bucket: aws.String(o.Bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(o.PageSize),
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -137,7 +167,8 @@ func list(ctx context.Context, api API, o Options) ([]types.Object, error) {
 			return nil, err
 		}
 		for _, obj := range page.Contents {
-			if obj.LastModified == nil || obj.LastModified.Before(cutoff) {
+			if obj.LastModified == nil || obj.LastModified.Before(cutoff) ||
+				(exclude != "" && strings.HasPrefix(aws.ToString(obj.Key), exclude)) {
 				continue
 			}
 			out = append(out, obj)
@@ -164,6 +195,8 @@ func newCollector(o Options) *collector {
 	return &collector{o: o, ids: map[string]int{}, r: Report{
 		Bucket: o.Bucket, Prefix: o.Prefix, Expect: o.Expect, Problems: []Problem{},
 		Tenants: map[string]int{}, Metrics: map[string]int{},
+		Errors: Diverted{Prefix: o.ErrorPrefix, Types: map[string]int{}, Codes: map[string]map[string]int{},
+			Samples: map[string]string{}, Problems: []Problem{}},
 	}}
 }
 
@@ -224,6 +257,73 @@ func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 	}
 }
 
+// readDiverted counts the records of one object under the error prefix by error type. Its unreadable parts
+// (corrupt GZIP, lines that are not JSON) each count as one record of type unknown and are reported against
+// its key: something was diverted even when it cannot be read.
+func (c *collector) readDiverted(ctx context.Context, api API, obj types.Object) {
+	key := aws.ToString(obj.Key)
+	fromKey := errorTypeOf(c.o.ErrorPrefix, key)
+	unreadable := func(p Problem) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		d := &c.r.Errors
+		d.Unread++
+		d.Records++
+		countBounded(d.Types, UnknownErrorType)
+		if len(d.Problems) < maxProblems {
+			d.Problems = append(d.Problems, p)
+		}
+	}
+	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.o.Bucket), Key: obj.Key})
+	if err != nil {
+		if isAccessError(err) {
+			c.mu.Lock()
+			c.fatal = errors.Join(c.fatal, err)
+			c.mu.Unlock()
+			return
+		}
+		unreadable(Problem{Key: key, Reason: fmt.Sprintf("cannot read: %v", err)})
+		c.mu.Lock()
+		c.r.Errors.Objects++
+		c.mu.Unlock()
+		return
+	}
+	defer out.Body.Close()
+	counted := &countingReader{r: out.Body}
+	decodeErrorRecords(counted, func(e *errorRecord, _ Position) {
+		t, code := fromKey, e.code()
+		if t == "" {
+			t = code
+		}
+		if t == "" {
+			t = UnknownErrorType
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		d := &c.r.Errors
+		d.Records++
+		t = countBounded(d.Types, t)
+		if code != "" {
+			codes := d.Codes[t]
+			if codes == nil {
+				codes = map[string]int{}
+				d.Codes[t] = codes
+			}
+			countBounded(codes, code)
+		}
+		if msg := e.message(); msg != "" && d.Samples[t] == "" {
+			d.Samples[t] = cut(msg)
+		}
+	}, func(pos Position, reason string) {
+		unreadable(Problem{Key: key, Position: pos, Reason: reason})
+	})
+	_, _ = io.Copy(io.Discard, out.Body) // let the connection be reused
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.r.Errors.Objects++
+	c.r.Errors.Bytes += counted.n
+}
+
 // tenantFolder is the tenant of a per-tenant layout's object (a tenant_id=<id>/ folder in its key), or "".
 func tenantFolder(key string) string {
 	for _, segment := range strings.Split(key, "/") {
@@ -260,6 +360,14 @@ func (c *collector) report() *Report {
 	default:
 		r.OK = true
 	}
+	// Firehose diverting records is the likelier cause of any other failure, so its sentence leads.
+	if r.Errors.Records > 0 {
+		reason := r.Errors.reason(r.Bucket)
+		if !r.OK {
+			reason += "; " + r.Reason
+		}
+		r.OK, r.Reason = false, reason
+	}
 	return &r
 }
 
@@ -280,6 +388,7 @@ func (r *Report) Text() string {
 		fmt.Fprintf(&b, "delivery delay: p50 %ds, p95 %ds, max %ds; newest object %.0fs old\n",
 			r.DelaySeconds.P50, r.DelaySeconds.P95, r.DelaySeconds.Max, r.NewestObjectAge)
 	}
+	r.Errors.text(&b, r.Bucket)
 	if r.OK {
 		b.WriteString("OK")
 		if r.Expect > 0 {

@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -243,5 +244,206 @@ func TestTenantFoldersMatchTheirEvents(t *testing.T) {
 	if r.OK || r.WrongTenant != 1 || !strings.Contains(r.Reason, "1 events in another tenant's tenant_id=... folder") ||
 		!strings.Contains(r.Text(), "event of tenant tenant-id-2 in the folder of tenant tenant-id-1") {
 		t.Fatalf("misplaced event: %s", r.Text())
+	}
+}
+
+// errorRecords returns n Firehose error documents, one per line as Firehose writes them, each wrapping a
+// base64 event. codeField is how the kind of failure spells it: errorCode (processing, delivery), ErrorCode or
+// lastErrorCode (format conversion).
+func errorRecords(t testing.TB, n int, codeField, code, message string) []byte {
+	t.Helper()
+	raw := events(t, "diverted", 1, n, fixedTime)
+	var out []byte
+	for _, line := range bytes.SplitAfter(raw, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		doc, err := json.Marshal(map[string]any{
+			"attemptsMade": 4, "arrivalTimestamp": fixedTime.UnixMilli(), codeField: code, "errorMessage": message,
+			"attemptEndingTimestamp": fixedTime.UnixMilli() + 1000, "rawData": base64.StdEncoding.EncodeToString(line),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(append(out, doc...), '\n')
+	}
+	return out
+}
+
+func errorKey(folder string, n int) string {
+	return fmt.Sprintf("errors/%s2026/11/25/10/tenant_metrics_firehose-1-2026-11-25-10-00-00-00000000-0000-0000-0000-%012d", folder, n)
+}
+
+// cleanDelivery puts 10 good events under stream/, so that only the error prefix decides the verdict.
+func cleanDelivery(t *testing.T, srv *s3fake.Server) {
+	t.Helper()
+	srv.Put(t, "lab", key(0, time.Now().UTC()), gz(events(t, "ok", 1, 10, time.Now().UTC())), "")
+}
+
+// TestNoErrorObjectsLeavesTheVerdict: an empty error prefix (and objects under look-alike prefixes) changes
+// nothing; the report still says what it looked at.
+func TestNoErrorObjectsLeavesTheVerdict(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	cleanDelivery(t, srv)
+	srv.Put(t, "lab", "errors-archive/processing-failed/x", errorRecords(t, 3, "errorCode", "Lambda.FunctionError", "boom"), "")
+	r := run(t, srv, Options{Bucket: "lab", Expect: 10})
+	if !r.OK || r.Errors.Objects != 0 || r.Errors.Records != 0 || r.Errors.Prefix != DefaultErrorPrefix {
+		t.Fatalf("no error objects: %+v\n%s", r.Errors, r.Text())
+	}
+	if !strings.Contains(r.Text(), "error prefix s3://lab/errors/: 0 objects, 0 records diverted\n") {
+		t.Errorf("text report:\n%s", r.Text())
+	}
+	out, _ := json.Marshal(r)
+	var decoded struct {
+		OK     bool `json:"ok"`
+		Errors struct {
+			Prefix  string         `json:"prefix"`
+			Records *int           `json:"records"`
+			Types   map[string]int `json:"records_per_type"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(out, &decoded); err != nil || !decoded.OK || decoded.Errors.Prefix != "errors/" ||
+		decoded.Errors.Records == nil || *decoded.Errors.Records != 0 || decoded.Errors.Types == nil {
+		t.Errorf("JSON report: %v %s", err, out)
+	}
+}
+
+// TestDivertedRecordsFailTheVerdict: records under two error output types, GZIP and plain, are counted per type
+// (the key's folder after the error prefix), and the verdict fails naming each type and its count.
+func TestDivertedRecordsFailTheVerdict(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	cleanDelivery(t, srv)
+	srv.Put(t, "lab", errorKey("processing-failed/", 1), gz(errorRecords(t, 7, "errorCode", "Lambda.FunctionError", "The Lambda function was successfully invoked but it returned an error result.")), "")
+	srv.Put(t, "lab", errorKey("processing-failed/", 2), errorRecords(t, 5, "errorCode", "Lambda.FunctionError", "again"), "")
+	srv.Put(t, "lab", errorKey("format-conversion-failed/", 3), errorRecords(t, 5, "lastErrorCode", "DataFormatConversion.ParseError", "bad"), "")
+	r := run(t, srv, Options{Bucket: "lab", Expect: 10})
+	d := r.Errors
+	if r.OK || d.Objects != 3 || d.Records != 17 || d.Types["processing-failed"] != 12 || d.Types["format-conversion-failed"] != 5 ||
+		d.Codes["processing-failed"]["Lambda.FunctionError"] != 12 || d.Codes["format-conversion-failed"]["DataFormatConversion.ParseError"] != 5 ||
+		d.Unread != 0 || d.Bytes == 0 {
+		t.Fatalf("diverted: %+v\n%s", d, r.Text())
+	}
+	want := "Firehose diverted 17 records to the error prefix s3://lab/errors/: processing-failed 12, format-conversion-failed 5"
+	if r.Reason != want {
+		t.Errorf("reason %q, want %q", r.Reason, want)
+	}
+	text := r.Text()
+	for _, s := range []string{
+		"error prefix s3://lab/errors/: 3 objects, 17 records diverted: processing-failed 12, format-conversion-failed 5\n",
+		"  processing-failed: Lambda.FunctionError=12 (e.g. ", "FAILED: " + want,
+	} {
+		if !strings.Contains(text, s) {
+			t.Errorf("text report lacks %q:\n%s", s, text)
+		}
+	}
+	// Another failure of the data path keeps its own sentence after the diverted one.
+	r = run(t, srv, Options{Bucket: "lab", Expect: 11})
+	if !strings.HasPrefix(r.Reason, want+"; ") || !strings.HasSuffix(r.Reason, "expected at least 11") {
+		t.Errorf("with --expect 11: %q", r.Reason)
+	}
+}
+
+// TestErrorPrefixWithoutTypeGroupsByCode: an error prefix without !{firehose:error-output-type} puts no type in
+// the key, so records are grouped by the errorCode they carry (any spelling), or unknown.
+func TestErrorPrefixWithoutTypeGroupsByCode(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	cleanDelivery(t, srv)
+	srv.Put(t, "lab", "failed/2026/11/25/10/a", errorRecords(t, 2, "errorCode", "Lambda.FunctionError", "x"), "")
+	srv.Put(t, "lab", "failed/2026/11/25/10/b", gz(errorRecords(t, 3, "ErrorCode", "DataFormatConversion.ParseError", "y")), "")
+	srv.Put(t, "lab", "failed/2026/11/25/10/c", []byte(`{"attemptsMade":1,"rawData":"e30="}`+"\n"), "")
+	r := run(t, srv, Options{Bucket: "lab", ErrorPrefix: "failed/"})
+	if r.OK || r.Errors.Records != 6 || r.Errors.Types["Lambda.FunctionError"] != 2 ||
+		r.Errors.Types["DataFormatConversion.ParseError"] != 3 || r.Errors.Types[UnknownErrorType] != 1 {
+		t.Fatalf("grouped by code: %+v\n%s", r.Errors, r.Text())
+	}
+	// An error prefix given with its expression is cut to the literal part, like the stack's ErrorPrefix output.
+	r = run(t, srv, Options{Bucket: "lab", ErrorPrefix: "failed/!{firehose:error-output-type}/"})
+	if r.Errors.Prefix != "failed/" || r.Errors.Records != 6 {
+		t.Errorf("prefix with expression: %+v", r.Errors)
+	}
+	// Firehose puts the type folder after a date when the expression comes later.
+	srv.Put(t, "lab", "late/2026/11/partitioning-failed/d", errorRecords(t, 1, "errorCode", "DynamicPartitioning.MetadataExtractionFailed", "z"), "")
+	r = run(t, srv, Options{Bucket: "lab", ErrorPrefix: "late/"})
+	if r.Errors.Types["partitioning-failed"] != 1 {
+		t.Errorf("type after a date: %+v", r.Errors)
+	}
+}
+
+// TestSinceExcludesOldErrorObjects: the error prefix is read within the same --since window as the data.
+func TestSinceExcludesOldErrorObjects(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	now := time.Now().UTC()
+	srv.SetTime(now.Add(-2 * time.Hour))
+	srv.Put(t, "lab", errorKey("processing-failed/", 1), errorRecords(t, 4, "errorCode", "Lambda.FunctionError", "old"), "")
+	srv.SetTime(now.Add(-time.Minute))
+	cleanDelivery(t, srv)
+	srv.SetTime(time.Time{})
+	if r := run(t, srv, Options{Bucket: "lab", Since: 10 * time.Minute}); !r.OK || r.Errors.Objects != 0 {
+		t.Errorf("--since 10m: %s", r.Text())
+	}
+	if r := run(t, srv, Options{Bucket: "lab"}); r.OK || r.Errors.Types["processing-failed"] != 4 {
+		t.Errorf("all: %s", r.Text())
+	}
+}
+
+// TestMalformedErrorObjects: bad GZIP, non-JSON lines, JSON that is no object, an empty or oversized object are
+// each counted as an unknown record and reported against their key; the readable records are still counted.
+func TestMalformedErrorObjects(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	cleanDelivery(t, srv)
+	good := gz(errorRecords(t, 10, "errorCode", "Lambda.FunctionError", "x"))
+	bad := map[string][]byte{
+		"corrupt-gzip":   append(append([]byte{}, good[:20]...), bytes.Repeat([]byte{0xff}, 50)...),
+		"gzip-header":    {0x1f, 0x8b, 0x00},
+		"not-json":       []byte("hello world\n"),
+		"json-array":     []byte("[1,2,3]\n"),
+		"wrong-types":    []byte(`{"errorCode":5}` + "\n"),
+		"empty":          {},
+		"oversized":      append([]byte(`{"rawData":"`+strings.Repeat("A", MaxErrorRecordBytes)+`"}`+"\n"), errorRecords(t, 1, "errorCode", "Lambda.FunctionError", "after")...),
+		"half-good-gzip": good[:len(good)-10],
+	}
+	i := 0
+	for name, body := range bad {
+		srv.Put(t, "lab", errorKey("processing-failed/", i)+"."+name, body, "")
+		i++
+	}
+	r := run(t, srv, Options{Bucket: "lab"})
+	d := r.Errors
+	if r.OK || d.Objects != len(bad) || d.Types[UnknownErrorType] < len(bad) || d.Unread != d.Types[UnknownErrorType] ||
+		d.Records != d.Types[UnknownErrorType]+d.Types["processing-failed"] || d.Types["processing-failed"] < 1 {
+		t.Fatalf("malformed: %+v\n%s", d, r.Text())
+	}
+	for name := range bad {
+		found := false
+		for _, p := range d.Problems {
+			found = found || strings.HasSuffix(p.Key, "."+name)
+		}
+		if !found {
+			t.Errorf("no problem reported against the %s object\n%s", name, r.Text())
+		}
+	}
+	if !strings.Contains(r.Reason, "unknown ") || !strings.Contains(r.Text(), "  unreadable: errors/processing-failed/") {
+		t.Errorf("report:\n%s", r.Text())
+	}
+}
+
+// TestErrorPrefixUnderTheDataPrefix: when the error prefix lies under the data prefix, its objects count as
+// diverted records, not as invalid events; the same prefix for both is refused.
+func TestErrorPrefixUnderTheDataPrefix(t *testing.T) {
+	srv := s3fake.Start(t)
+	srv.CreateBucket(t, "lab")
+	cleanDelivery(t, srv)
+	srv.Put(t, "lab", "stream/errors/processing-failed/x", errorRecords(t, 2, "errorCode", "Lambda.FunctionError", "x"), "")
+	r := run(t, srv, Options{Bucket: "lab", ErrorPrefix: "stream/errors/"})
+	if r.Invalid != 0 || r.Objects != 1 || r.Errors.Types["processing-failed"] != 2 {
+		t.Errorf("nested prefixes: %s", r.Text())
+	}
+	if _, err := Run(t.Context(), srv.Client(), Options{Bucket: "lab", Prefix: "errors/"}); err == nil {
+		t.Error("the same data and error prefix was accepted")
 	}
 }
