@@ -102,7 +102,9 @@ func querySpec(t *testing.T, variant string) map[string]any {
 			spec["database"] = r.Properties["Database"]
 		case "AWS::KinesisFirehose::DeliveryStream":
 			spec["format"] = "json"
-			if r.Properties["ExtendedS3DestinationConfiguration"].(map[string]any)["DataFormatConversionConfiguration"] != nil {
+			// The stack pins conversion off for JSON ({"Enabled": false}): on means the object with Enabled true.
+			conversion, _ := r.Properties["ExtendedS3DestinationConfiguration"].(map[string]any)["DataFormatConversionConfiguration"].(map[string]any)
+			if conversion != nil && conversion["Enabled"] != false {
 				spec["format"] = "parquet"
 			}
 		case "AWS::Glue::Table":
