@@ -209,17 +209,27 @@ func (c *collector) problem(p Problem) {
 	}
 }
 
+// get opens an object: an access error is fatal for the whole run (every other object would fail alike), any other
+// error is one problem of that object.
+func (c *collector) get(ctx context.Context, api API, obj types.Object, problem func(Problem)) (*s3.GetObjectOutput, bool) {
+	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.o.Bucket), Key: obj.Key})
+	if err == nil {
+		return out, true
+	}
+	if isAccessError(err) {
+		c.mu.Lock()
+		c.fatal = errors.Join(c.fatal, err)
+		c.mu.Unlock()
+		return nil, false
+	}
+	problem(Problem{Key: aws.ToString(obj.Key), Reason: fmt.Sprintf("cannot read: %v", err)})
+	return nil, false
+}
+
 func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 	key := aws.ToString(obj.Key)
-	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.o.Bucket), Key: obj.Key})
-	if err != nil {
-		if isAccessError(err) {
-			c.mu.Lock()
-			c.fatal = errors.Join(c.fatal, err)
-			c.mu.Unlock()
-			return
-		}
-		c.problem(Problem{Key: key, Reason: fmt.Sprintf("cannot read: %v", err)})
+	out, ok := c.get(ctx, api, obj, c.problem)
+	if !ok {
 		return
 	}
 	defer out.Body.Close()
@@ -274,18 +284,13 @@ func (c *collector) readDiverted(ctx context.Context, api API, obj types.Object)
 			d.Problems = append(d.Problems, p)
 		}
 	}
-	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(c.o.Bucket), Key: obj.Key})
-	if err != nil {
-		if isAccessError(err) {
-			c.mu.Lock()
-			c.fatal = errors.Join(c.fatal, err)
-			c.mu.Unlock()
-			return
-		}
-		unreadable(Problem{Key: key, Reason: fmt.Sprintf("cannot read: %v", err)})
+	out, ok := c.get(ctx, api, obj, func(p Problem) {
+		unreadable(p)
 		c.mu.Lock()
 		c.r.Errors.Objects++
 		c.mu.Unlock()
+	})
+	if !ok {
 		return
 	}
 	defer out.Body.Close()
