@@ -41,11 +41,15 @@ func runUpdates(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "labcheck updates: %v\n", err)
 		return exitUsage
 	}
+	var left *cost.Estimate // the base assembly's estimate, read once for the stacks it leaves running
 	for _, f := range findings {
 		if f.LogicalID == "(stack)" {
-			// A stack left beside the new one goes on billing: say how much (the base assembly holds that stack).
-			if e, err := cost.FromAssembly(fs.Arg(0)); err == nil {
-				f.Reason += fmt.Sprintf(", about $%.2f a month at list prices (labcheck cost)", e.Total())
+			if left == nil {
+				left, _ = cost.FromAssembly(fs.Arg(0))
+			}
+			if left != nil {
+				// A stack left beside the new one goes on billing: say how much.
+				f.Reason += fmt.Sprintf(", about $%.2f a month at list prices (labcheck cost)", left.Total())
 			}
 		}
 		fmt.Fprintln(stdout, f)
