@@ -106,15 +106,18 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 		q = addCatalog(p, layout, removal)
 	}
 
-	q.Results = newPrivateBucket(stack, "QueryResultsBucket", cfg, removal, awss3.BucketProps{
-		ServerAccessLogsBucket: accessLogs,
-		ServerAccessLogsPrefix: jsii.String("query-results/"),
+	results := awss3.BucketProps{
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("expire-query-results"),
 			Expiration:                          awscdk.Duration_Days(jsii.Number(queryResultsDays)),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 		}},
-	})
+	}
+	logAccessTo(&results, accessLogs, "query-results/")
+	q.Results = newPrivateBucket(stack, "QueryResultsBucket", cfg, removal, results)
+	if accessLogs == nil {
+		suppressUnloggedBucket(q.Results)
+	}
 
 	q.WorkGroup = awsathena.NewCfnWorkGroup(stack, jsii.String("WorkGroup"), &awsathena.CfnWorkGroupProps{
 		Name:        jsii.String(cfg.WorkGroupName()),

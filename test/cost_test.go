@@ -46,44 +46,43 @@ func TestCostOfConfigurations(t *testing.T) {
 	}{
 		// 1 shard: 730 x $0.015 = $10.95. 17,520,000 events: PUT 17.52 M x $0.014/M = $0.2453; Firehose 17.52 M x
 		// 5,120 B = 83.5419 GiB x $0.029 = $2.4227; 43,800 objects (one per 60 s flush) x $0.005/1,000 = $0.219;
-		// storage 17.52 M x 13.60175 B / 2 = 0.11097 GiB x $0.023 = $0.0026; access logs 43,800 x 800 B / 2 =
-		// 0.01632 GiB x $0.023 = $0.0004; 6 alarms (5 + the error prefix's) x $0.10 = $0.60; dashboard $3.00.
-		// Total 10.95 + 2.9931 + 0.0088 + 0.0122 + 0.2453 + 2.4227 + 0.219 + 0.0026 + 0.0004 + 0.6 + 3 = 20.4539.
+		// storage 17.52 M x 13.60175 B / 2 = 0.11097 GiB x $0.023 = $0.0026 (no access logs in lab mode); 6 alarms
+		// (5 + the error prefix's) x $0.10 = $0.60; dashboard $3.00.
+		// Total 10.95 + 2.9931 + 0.0088 + 0.0122 + 0.2453 + 2.4227 + 0.219 + 0.0026 + 0.6 + 3 = 20.4535.
 		{"default", labDefaults, map[string]float64{"Kinesis provisioned shards": 10.95, "Lambda producer compute": 2.9931,
 			"Kinesis PUT payload units": 0.2453, "Firehose ingestion": 2.4227, "S3 PUT requests (delivered objects)": 0.219,
-			"CloudWatch alarms": 0.6, "CloudWatch dashboard": 3}, 20.4539},
+			"CloudWatch alarms": 0.6, "CloudWatch dashboard": 3}, 20.4535},
 		// A tenth of the traffic: PUT $0.0245, Firehose $0.2423, storage $0.0003; the rest as default.
-		// 10.95 + 2.9931 + 0.0088 + 0.0122 + 0.0245 + 0.2423 + 0.219 + 0.0003 + 0.0004 + 0.6 + 3 = 18.0504.
-		{"producerRate=1", map[string]string{"producerRate": "1"}, map[string]float64{"Kinesis PUT payload units": 0.0245, "Firehose ingestion": 0.2423}, 18.0504},
+		// 10.95 + 2.9931 + 0.0088 + 0.0122 + 0.0245 + 0.2423 + 0.219 + 0.0003 + 0.6 + 3 = 18.05.
+		{"producerRate=1", map[string]string{"producerRate": "1"}, map[string]float64{"Kinesis PUT payload units": 0.0245, "Firehose ingestion": 0.2423}, 18.05},
 		// 4 shards: 2,920 shard-hours = $43.80. 7,008,000,000 events: PUT $98.112; Firehose 7.008e9 x 5,120 B =
 		// 33,416.7 GiB x $0.029 = $969.0857; a 60 s flush holds 4000 x 40 x 318.58 B = 50.97 MB, 49 objects of
 		// 1 MiB: 43,800 x 49 = 2,146,200 x $0.005/1,000 = $10.731; storage 7.008e9 x 13.60175 / 2 = 44.39 GiB x
-		// $0.023 = $1.0209; access logs $0.0184. 43.8 + 2.9931 + 0.0088 + 0.0122 + 98.112 + 969.0857 + 10.731 +
-		// 1.0209 + 0.0184 + 0.6 + 3 = 1129.382.
+		// $0.023 = $1.0209. 43.8 + 2.9931 + 0.0088 + 0.0122 + 98.112 + 969.0857 + 10.731 + 1.0209 + 0.6 + 3 =
+		// 1129.3636.
 		{"shardCount=4 producerRate=4000", map[string]string{"shardCount": "4", "producerRate": "4000"},
-			map[string]float64{"Kinesis provisioned shards": 43.8, "Kinesis PUT payload units": 98.112, "Firehose ingestion": 969.0857, "S3 PUT requests (delivered objects)": 10.731}, 1129.382},
+			map[string]float64{"Kinesis provisioned shards": 43.8, "Kinesis PUT payload units": 98.112, "Firehose ingestion": 969.0857, "S3 PUT requests (delivered objects)": 10.731}, 1129.3636},
 		// Aggregated: records/s = max(4000 / 75.598 = 52.9, min(4000, 4 shards x 20 linger windows/s = 80)) = 80,
 		// each of 4000 x 318.58 / 80 = 15,929 B: PUT 80 x 40 x 43,800 = 140.16 M units x $0.014/M = $1.9622;
 		// Firehose 140.16 M x 20,480 B (15,929 rounded up to 5 KB) = 2,673.3 GiB x $0.029 = $77.5269.
-		// 43.8 + 2.9931 + 0.0088 + 0.0122 + 1.9622 + 77.5269 + 10.731 + 1.0209 + 0.0184 + 0.6 + 3 = 141.6734.
+		// 43.8 + 2.9931 + 0.0088 + 0.0122 + 1.9622 + 77.5269 + 10.731 + 1.0209 + 0.6 + 3 = 141.655.
 		{"shardCount=4 producerRate=4000 producerAggregate=true", map[string]string{"shardCount": "4", "producerRate": "4000", "producerAggregate": "true"},
-			map[string]float64{"Kinesis PUT payload units": 1.9622, "Firehose ingestion": 77.5269}, 141.6734},
+			map[string]float64{"Kinesis PUT payload units": 1.9622, "Firehose ingestion": 77.5269}, 141.655},
 		// Dynamic partitioning: 17.52 M x 318.58 B = 5.198 GiB x $0.020 = $0.104; 10 tenants x 43,800 flushes =
-		// 438,000 objects x $0.005/1,000 = $2.19 (and the same S3 PUTs, $2.19); JQ 1 h x $0.07; access logs
-		// 438,000 x 800 / 2 = 0.1632 GiB x $0.023 = $0.0038; the partition-limit alarm $0.10. 20.4539 - 0.219 -
-		// 0.0004 + 0.104 + 2.19 + 0.07 + 2.19 + 0.0038 + 0.1 = 24.8923.
+		// 438,000 objects x $0.005/1,000 = $2.19 (and the same S3 PUTs, $2.19); JQ 1 h x $0.07; the
+		// partition-limit alarm $0.10. 20.4535 - 0.219 + 0.104 + 2.19 + 0.07 + 2.19 + 0.1 = 24.8885.
 		{"partitioning=tenant", variants["tenant-partitioning"], map[string]float64{"Firehose dynamic partitioning, data": 0.104,
-			"Firehose dynamic partitioning, objects": 2.19, "Firehose dynamic partitioning, JQ": 0.07, "S3 PUT requests (delivered objects)": 2.19, "CloudWatch alarms": 0.7}, 24.8923},
+			"Firehose dynamic partitioning, objects": 2.19, "Firehose dynamic partitioning, JQ": 0.07, "S3 PUT requests (delivered objects)": 2.19, "CloudWatch alarms": 0.7}, 24.8885},
 		// No producer: no Lambda, no traffic: 10.95 + 5 alarms x $0.10 + 3 = 14.45.
 		{"producer=false", variants["no-producer"], map[string]float64{"CloudWatch alarms": 0.5}, 14.45},
-		// No monitoring: 20.4539 - 0.6 - 3 = 16.8539.
-		{"monitoring=false", map[string]string{"monitoring": "false"}, nil, 16.8539},
+		// No monitoring: 20.4535 - 0.6 - 3 = 16.8535.
+		{"monitoring=false", map[string]string{"monitoring": "false"}, nil, 16.8535},
 		// Parquet: format conversion bills the ingested GB again, 83.5419 GiB x $0.018 = $1.5038 (same records,
-		// 5 KB each); the 64 MiB buffer still flushes every 60 s; the conversion alarm $0.10. 20.4539 + 1.5038 +
-		// 0.1 = 22.0577.
-		{"format=parquet", variants["parquet"], map[string]float64{"Firehose format conversion": 1.5038, "CloudWatch alarms": 0.7}, 22.0577},
-		// The alarm topic's key: 20.4539 + 1 = 21.4539.
-		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.4539},
+		// 5 KB each); the 64 MiB buffer still flushes every 60 s; the conversion alarm $0.10. 20.4535 + 1.5038 +
+		// 0.1 = 22.0573.
+		{"format=parquet", variants["parquet"], map[string]float64{"Firehose format conversion": 1.5038, "CloudWatch alarms": 0.7}, 22.0573},
+		// The alarm topic's key: 20.4535 + 1 = 21.4535.
+		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.4535},
 	} {
 		table.Run(tc.name, func(t *testing.T) string {
 			e, err := cost.FromAssembly(synth(t, tc.overrides).outdir)

@@ -44,8 +44,14 @@ func TestDataBucketIsPrivateEncryptedAndRemovable(t *testing.T) {
 	if got := jsonOf(p["BucketEncryption"]); !strings.Contains(got, `"SSEAlgorithm":"AES256"`) {
 		t.Errorf("bucket encryption = %s, want SSE-S3", got)
 	}
-	if p["LoggingConfiguration"] == nil {
-		t.Error("data bucket must write server access logs")
+	// Lab mode writes no server access logs: they would arrive after destroy emptied their bucket (stacks.logsAccess).
+	if p["LoggingConfiguration"] != nil {
+		t.Errorf("lab-mode data bucket must not write server access logs: %s", jsonOf(p["LoggingConfiguration"]))
+	}
+	for id := range s.resources("AWS::S3::Bucket") {
+		if strings.HasPrefix(id, "AccessLogsBucket") {
+			t.Errorf("lab mode must create no access-log bucket, found %s", id)
+		}
 	}
 	if data["DeletionPolicy"] != "Delete" {
 		t.Errorf("lab mode must delete the bucket, got %v", data["DeletionPolicy"])
@@ -56,9 +62,9 @@ func TestDataBucketIsPrivateEncryptedAndRemovable(t *testing.T) {
 			t.Errorf("bucket %s has no aws:SecureTransport deny (enforceSSL)", id)
 		}
 	}
-	// Auto-delete empties every bucket (data, access logs, query results) so cdk destroy can remove them.
-	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 3 {
-		t.Errorf("want auto-delete on the three buckets, got %d", n)
+	// Auto-delete empties every bucket (data, query results) so cdk destroy can remove them.
+	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 2 {
+		t.Errorf("want auto-delete on the two buckets, got %d", n)
 	}
 }
 
@@ -185,6 +191,16 @@ func TestRetainKeepsDataOnDestroy(t *testing.T) {
 	if n := len(s.resources("Custom::S3AutoDeleteObjects")); n != 0 {
 		t.Errorf("retain must not empty buckets on destroy, found %d auto-delete resources", n)
 	}
+	// Retained buckets log their access to a retained log bucket (nothing empties it, so no late log can fail a
+	// destroy), under one prefix each.
+	logsID, _ := s.named(t, "AWS::S3::Bucket", "AccessLogsBucket")
+	for _, src := range []struct{ id, prefix string }{{"DataBucket", "data-bucket/"}, {"QueryResultsBucket", "query-results/"}} {
+		_, b := s.named(t, "AWS::S3::Bucket", src.id)
+		want := `{"DestinationBucketName":{"Ref":"` + logsID + `"},"LogFilePrefix":"` + src.prefix + `"}`
+		if got := jsonOf(props(b)["LoggingConfiguration"]); got != want {
+			t.Errorf("%s logging = %s, want %s", src.id, got, want)
+		}
+	}
 	// A retained bucket keeps its policy: the TLS-only deny and the log-delivery grant.
 	policies := s.resources("AWS::S3::BucketPolicy")
 	if len(policies) != 3 {
@@ -198,8 +214,8 @@ func TestRetainKeepsDataOnDestroy(t *testing.T) {
 }
 
 func TestExistingBucketIsNeverTouched(t *testing.T) {
-	// Without the query side the stack creates no bucket at all; with it, only its own results and access-log
-	// buckets. Nothing of the stack's names, policies or empties the imported bucket.
+	// Without the query side the stack creates no bucket at all; with it, only its own results bucket (and with
+	// retain=true its access-log bucket). Nothing of the stack's names, policies or empties the imported bucket.
 	bare := synth(t, map[string]string{"bucketName": "my-existing-lab-bucket", "query": "false"})
 	for _, typ := range []string{"AWS::S3::Bucket", "AWS::S3::BucketPolicy", "Custom::S3AutoDeleteObjects"} {
 		if n := len(bare.resources(typ)); n != 0 {
@@ -423,7 +439,7 @@ var variants = map[string]map[string]string{
 	"parquet-tenant": {"format": "parquet", "partitioning": "tenant"},
 }
 
-// dataBucketID returns the logical id of the data bucket (the one that writes access logs).
+// dataBucketID returns the logical id of the data bucket.
 func (s *synthesized) dataBucketID(t testing.TB) string {
 	t.Helper()
 	for id := range s.resources("AWS::S3::Bucket") {
