@@ -2,7 +2,6 @@ package test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks"
 )
 
@@ -52,40 +52,24 @@ func normalizedTemplate(t *testing.T, s *synthesized) []byte {
 
 func readNormalized(t *testing.T, outdir, templateFile string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(outdir, templateFile))
+	data, err := assembly.MaskedTemplate(outdir, templateFile, producerAsset, "<producer-asset-hash>")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if hash := producerAssetHash(t, outdir); hash != "" {
-		data = bytes.ReplaceAll(data, []byte(hash), []byte("<producer-asset-hash>"))
 	}
 	return data
 }
 
+// producerAsset is how the producer's asset is named in the asset manifest (stacks/bundling.go).
+const producerAsset = "producer bootstrap"
+
 // producerAssetHash returns the hash of the producer's asset from the stack's asset manifest, or "".
 func producerAssetHash(t *testing.T, outdir string) string {
 	t.Helper()
-	manifests, _ := filepath.Glob(filepath.Join(outdir, "*.assets.json"))
-	for _, m := range manifests {
-		data, err := os.ReadFile(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc struct {
-			Files map[string]struct {
-				DisplayName string `json:"displayName"`
-			} `json:"files"`
-		}
-		if err := json.Unmarshal(data, &doc); err != nil {
-			t.Fatal(err)
-		}
-		for hash, f := range doc.Files {
-			if strings.Contains(f.DisplayName, "producer bootstrap") {
-				return hash
-			}
-		}
+	hash, err := assembly.FileAssetHash(outdir, producerAsset)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return ""
+	return hash
 }
 
 // TestSynthIsDeterministic synthesizes the lab twice into fresh directories and requires byte-identical templates

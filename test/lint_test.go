@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,7 +132,7 @@ func TestCheckovIsClean(t *testing.T) {
 }
 
 // TestCheckovIsLive proves the scan can fail: the lab template with the data bucket's checkov skips removed must
-// report the bucket's missing versioning.
+// report the bucket's missing versioning and, in lab mode, its missing access logging.
 func TestCheckovIsLive(t *testing.T) {
 	tmpl := goldenJSON(t, "lab")
 	bucket, ok := tmpl["Resources"].(map[string]any)["DataBucketE3889A50"].(map[string]any)
@@ -145,7 +146,9 @@ func TestCheckovIsLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	failed := checkov(t, dir)
-	if len(failed) != 1 || !strings.HasPrefix(failed[0], "CKV_AWS_21 AWS::S3::Bucket.DataBucketE3889A50") {
+	slices.Sort(failed)
+	if len(failed) != 2 || !strings.HasPrefix(failed[0], "CKV_AWS_18 AWS::S3::Bucket.DataBucketE3889A50") ||
+		!strings.HasPrefix(failed[1], "CKV_AWS_21 AWS::S3::Bucket.DataBucketE3889A50") {
 		t.Fatalf("checkov on the probe: %v", failed)
 	}
 }

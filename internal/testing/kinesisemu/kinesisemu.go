@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,8 +55,18 @@ var ErrMissing = errors.New("kinesis emulator not available")
 // Start launches the emulator on a free loopback port and waits until it answers.
 func Start() (*Emulator, error) { return StartAt(freePort()) }
 
+// ErrPortInUse means something already listens on the port asked for, often an emulator started before.
+var ErrPortInUse = errors.New("port in use")
+
 // StartAt launches the emulator on the given loopback port and waits until it answers.
 func StartAt(plain int) (*Emulator, error) {
+	// Checked first: waiting for the port to answer would otherwise succeed at once against the earlier process,
+	// and the first request would fail with a confusing "stream already exists".
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", plain))
+	if err != nil {
+		return nil, fmt.Errorf("%w: something already listens on 127.0.0.1:%d, perhaps an emulator started earlier (%v)", ErrPortInUse, plain, err)
+	}
+	l.Close()
 	main, err := findPackage()
 	if err != nil {
 		return nil, err
@@ -74,6 +85,9 @@ func StartAt(plain int) (*Emulator, error) {
 	}
 	tls := freePort()
 	cmd := exec.Command(node, "-r", preload, main)
+	// Its own process group, so Stop ends node and anything it started; and where the OS allows, ended with the
+	// process that started it, even one killed without a chance to call Stop.
+	cmd.SysProcAttr = ownProcessGroup()
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"KINESIS_MOCK_PLAIN_PORT="+strconv.Itoa(plain),
@@ -109,9 +123,10 @@ func StartAt(plain int) (*Emulator, error) {
 	}
 }
 
-// Stop ends the emulator process.
+// Stop ends the emulator's whole process group.
 func (e *Emulator) Stop() {
 	if e.cmd.Process != nil {
+		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGKILL)
 		_ = e.cmd.Process.Kill()
 		_ = e.cmd.Wait()
 	}

@@ -5,10 +5,13 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +28,7 @@ type event struct {
 type counts struct {
 	passed, failed, skipped int
 	failedPackages          int
+	elapsed                 map[string]float64 // package -> seconds its tests ran (cached results excluded)
 }
 
 func main() {
@@ -33,6 +37,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "testsummary: %v\n", err)
 		os.Exit(1)
 	}
+	printSlowest(os.Stdout, c.elapsed, 5)
 	fmt.Printf("tests: %d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped)
 	if c.failed > 0 || c.failedPackages > 0 {
 		os.Exit(1)
@@ -41,7 +46,7 @@ func main() {
 
 // summarize reads the JSON events from r and writes package lines and failed tests' output to w.
 func summarize(r io.Reader, w io.Writer) (counts, error) {
-	var c counts
+	c := counts{elapsed: map[string]float64{}}
 	output := map[string][]string{} // package/test -> its output lines, kept until the test ends
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
@@ -73,6 +78,9 @@ func summarize(r io.Reader, w io.Writer) (counts, error) {
 				if e.Action == "fail" {
 					c.failedPackages++
 				}
+				if e.Elapsed > 0 {
+					c.elapsed[e.Package] = e.Elapsed
+				}
 				delete(output, key)
 				continue
 			}
@@ -93,3 +101,20 @@ func summarize(r io.Reader, w io.Writer) (counts, error) {
 	}
 	return c, sc.Err()
 }
+
+// printSlowest writes the n packages whose tests took longest, where a test run's time goes.
+func printSlowest(w io.Writer, elapsed map[string]float64, n int) {
+	pkgs := slices.Collect(maps.Keys(elapsed))
+	if len(pkgs) == 0 {
+		return
+	}
+	slices.SortFunc(pkgs, func(a, b string) int { return cmp.Compare(elapsed[b], elapsed[a]) })
+	parts := make([]string, 0, n)
+	for _, p := range pkgs[:min(n, len(pkgs))] {
+		parts = append(parts, fmt.Sprintf("%s %.1fs", strings.TrimPrefix(p, module+"/"), elapsed[p]))
+	}
+	fmt.Fprintf(w, "slowest packages: %s\n", strings.Join(parts, ", "))
+}
+
+// module is trimmed from package paths in the timing line.
+const module = "github.com/tenant-metrics-lab/tenant-metrics-lab"

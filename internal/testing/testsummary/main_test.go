@@ -13,7 +13,8 @@ func TestSummarizeCountsAndShowsFailures(t *testing.T) {
 {"Action":"fail","Package":"p","Test":"TestB"}
 {"Action":"skip","Package":"p","Test":"TestC"}
 {"Action":"output","Package":"p","Output":"FAIL\tp\t0.1s\n"}
-{"Action":"fail","Package":"p"}
+{"Action":"fail","Package":"p","Elapsed":0.1}
+{"Action":"pass","Package":"r","Elapsed":7.5}
 # q [q.test]
 `
 	var out strings.Builder
@@ -21,8 +22,13 @@ func TestSummarizeCountsAndShowsFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != (counts{passed: 1, failed: 1, skipped: 1, failedPackages: 1}) {
+	if c.passed != 1 || c.failed != 1 || c.skipped != 1 || c.failedPackages != 1 {
 		t.Errorf("counts %+v", c)
+	}
+	var slow strings.Builder
+	printSlowest(&slow, c.elapsed, 5)
+	if got := slow.String(); got != "slowest packages: r 7.5s, p 0.1s\n" {
+		t.Errorf("slowest line %q", got)
 	}
 	for _, want := range []string{"--- FAIL: TestB (p)", "b_test.go:9: boom", "FAIL\tp\t0.1s", "# q [q.test]"} {
 		if !strings.Contains(out.String(), want) {
