@@ -25,62 +25,62 @@ func module(t *testing.T, main string) string {
 
 // TestFailedBuildCarriesTheCompilersMessage: a broken function must stop the synth with the compiler's words.
 func TestFailedBuildCarriesTheCompilersMessage(t *testing.T) {
-	err := Build(module(t, "package main\n\nfunc main() { undefinedThing() }\n"), "./cmd", t.TempDir())
+	_, err := Build(module(t, "package main\n\nfunc main() { undefinedThing() }\n"), "./cmd")
 	if err == nil || !strings.Contains(err.Error(), "undefined: undefinedThing") || !strings.Contains(err.Error(), "building ./cmd for Lambda") {
 		t.Fatalf("error %v does not carry the compiler's message", err)
 	}
 }
 
-// TestBuildIsCachedAndReproducible: a second build of unchanged sources leaves the cached binary alone (no link) and
-// stages the same bytes; a changed source rebuilds.
+// TestBuildIsCachedAndReproducible: a second build of unchanged sources leaves the cached binary alone (no link);
+// a changed source rebuilds it; the directory holds the executable only (it is the asset).
 func TestBuildIsCachedAndReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a linux/arm64 binary")
 	}
 	mod := module(t, "package main\n\nfunc main() { println(\"one\") }\n")
-	first, second := t.TempDir(), t.TempDir()
-	if err := Build(mod, "./cmd", first); err != nil {
-		t.Fatal(err)
-	}
-	cached := filepath.Join(mod, ".cache", "lambda", "cmd", "bootstrap")
-	st1, err := os.Stat(cached)
+	dir, err := Build(mod, "./cmd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Build(mod, "./cmd", second); err != nil {
+	bootstrap := filepath.Join(dir, "bootstrap")
+	st1, err := os.Stat(bootstrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st1.Mode()&0o111 == 0 {
+		t.Errorf("bootstrap is not executable: %v", st1.Mode())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the asset directory holds %d entries, want bootstrap alone", len(entries))
+	}
+	f, err := elf.Open(bootstrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("bootstrap is for %v, want aarch64", f.Machine)
+	}
+	f.Close()
+	first, _ := os.ReadFile(bootstrap)
+
+	if _, err := Build(mod, "./cmd"); err != nil {
 		t.Fatal(err)
 	}
 	// A link writes a new file and moves it over the old one; an up-to-date binary keeps its inode.
-	st2, _ := os.Stat(cached)
-	if !os.SameFile(st1, st2) {
+	if st2, _ := os.Stat(bootstrap); !os.SameFile(st1, st2) {
 		t.Error("unchanged sources relinked the cached binary")
-	}
-	a, _ := os.ReadFile(filepath.Join(first, "bootstrap"))
-	b, _ := os.ReadFile(filepath.Join(second, "bootstrap"))
-	if string(a) != string(b) || len(a) == 0 {
-		t.Fatalf("two builds of the same source staged different bytes (%d, %d)", len(a), len(b))
-	}
-	f, err := elf.Open(filepath.Join(second, "bootstrap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if f.Machine != elf.EM_AARCH64 {
-		t.Errorf("bootstrap is for %v, want aarch64", f.Machine)
 	}
 
 	if err := os.WriteFile(filepath.Join(mod, "cmd", "main.go"), []byte("package main\n\nfunc main() { println(\"two\") }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	third := t.TempDir()
-	if err := Build(mod, "./cmd", third); err != nil {
+	if _, err := Build(mod, "./cmd"); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := os.ReadFile(filepath.Join(third, "bootstrap"))
-	if string(c) == string(a) {
-		t.Error("a changed source staged the old binary")
-	}
-	if st3, _ := os.Stat(cached); os.SameFile(st1, st3) {
+	if st3, _ := os.Stat(bootstrap); os.SameFile(st1, st3) {
 		t.Error("a changed source did not relink the cached binary")
+	}
+	if again, _ := os.ReadFile(bootstrap); string(again) == string(first) {
+		t.Error("a changed source left the old binary")
 	}
 }
