@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
@@ -91,26 +89,12 @@ func splitWords(s string) ([]string, error) {
 
 // loadConfig builds the app's configuration exactly as the CDK app does: cdk.json's context, then the overrides.
 func loadConfig(cdkJSON string, overrides map[string]any) (config.Config, error) {
-	data, err := os.ReadFile(cdkJSON)
+	ctx, err := config.ReadCDKJSON(cdkJSON)
 	if err != nil {
-		return config.Config{}, fmt.Errorf("read %s: %w", cdkJSON, err)
-	}
-	var doc struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return config.Config{}, fmt.Errorf("parse %s: %w", cdkJSON, err)
-	}
-	ctx := doc.Context
-	if ctx == nil {
-		ctx = map[string]any{}
+		return config.Config{}, err
 	}
 	for k, v := range overrides {
 		ctx[k] = v
 	}
-	cfg, err := config.FromContext(ctx)
-	if err != nil {
-		return cfg, fmt.Errorf("invalid configuration (set in cdk.json or with -c key=value):\n%w", err)
-	}
-	return cfg, nil
+	return config.FromContextOrExplain(ctx)
 }

@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -14,9 +12,9 @@ import (
 // cdk-nag AwsSolutions checks. No construct is created when the configuration is invalid.
 func Build(app awscdk.App) (*Pipeline, error) {
 	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
-	cfg, err := config.FromContext(ctx)
+	cfg, err := config.FromContextOrExplain(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("invalid configuration (set in cdk.json or with -c key=value):\n%w", err)
+		return nil, err
 	}
 	p := NewPipelineStack(app, cfg.StackName(), &PipelineStackProps{StackProps: StackProps(cfg), Config: cfg})
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // synthesized is one synthesized configuration of the app.
@@ -53,17 +54,11 @@ func TestMain(m *testing.M) {
 // tests synthesize with the same feature flags and defaults as `npx cdk synth`.
 func cdkJSONContext(t testing.TB) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "cdk.json"))
+	ctx, err := config.ReadCDKJSON(filepath.Join("..", "cdk.json"))
 	if err != nil {
-		t.Fatalf("read cdk.json: %v", err)
+		t.Fatal(err)
 	}
-	var doc struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("parse cdk.json: %v", err)
-	}
-	return doc.Context
+	return ctx
 }
 
 // newApp builds an app with cdk.json's context plus overrides given as strings, the way `-c key=value` does.
