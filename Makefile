@@ -97,7 +97,7 @@ python-tools: $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## the pinned Python test tool
 fuzz: ## fuzz verify's GZIP NDJSON and Parquet readers and the KPL size accounting (FUZZTIME each, default 60s)
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	go test ./producer/verify -run '^$$' -fuzz '^FuzzDecodeParquet$$' -fuzztime $(FUZZTIME)
-	go test ./producer/kpl -run '^$$' -fuzz '^FuzzSizeAccounting$$' -fuzztime $(FUZZTIME)
+	go test ./internal/kpl -run '^$$' -fuzz '^FuzzSizeAccounting$$' -fuzztime $(FUZZTIME)
 
 unit: ## the fast inner loop: go test -short (no node, Python or emulator; synth, emulator and rate-limit tests skip)
 	@[ -n "$$(ls -A "$$(go env GOCACHE)" 2>/dev/null)" ] || echo "(empty Go build cache: the first run compiles aws-cdk-go and the AWS SDK, about 5 minutes on 2 cores)"

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kpl"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kpl"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
@@ -45,7 +45,7 @@ func Measure() Traffic {
 			gen.Next(&e)
 			line := telemetry.AppendNDJSON(nil, &e)
 			all = append(all, line...)
-			if agg.Len() > 0 && agg.SizeWith(e.Tenant.ID, len(line))+len(agg.FirstKey()) > streamwriter.DefaultAggregateBytes {
+			if agg.Len() > 0 && !agg.Fits(e.Tenant.ID, len(line), streamwriter.DefaultAggregateBytes) {
 				aggs, inAggs = aggs+1, inAggs+agg.Len()
 				agg.Reset()
 			}

@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/kpl"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kpl"
 )
 
 // Limits of the PutRecords API and of one shard, re-exported for callers of this package.
@@ -353,10 +353,10 @@ func (w *Writer) batch() {
 				continue
 			}
 			a := &aggs[shard]
-			if a.Len() > 0 && a.SizeWith(r.PartitionKey, len(r.Data))+len(a.FirstKey()) > w.opts.AggregateBytes {
+			if a.Len() > 0 && !a.Fits(r.PartitionKey, len(r.Data), w.opts.AggregateBytes) {
 				seal(shard)
 			}
-			if a.Len() == 0 && a.SizeWith(r.PartitionKey, len(r.Data))+len(r.PartitionKey) > w.opts.AggregateBytes {
+			if !a.Fits(r.PartitionKey, len(r.Data), w.opts.AggregateBytes) {
 				emit(entry{Record: r, shard: shard, events: 1}) // too big to share an aggregate: it goes alone
 				continue
 			}

@@ -1,6 +1,6 @@
 // Package kplread de-aggregates Kinesis records written in the KPL aggregated format, as Firehose does before
 // delivery and the KCL does for consumers. It is the test stand-ins' reader (test/firehose, the shard-limit
-// endpoint) and is written independently of producer/kpl's writer, so a round trip through both checks the
+// endpoint) and is written independently of internal/kpl's writer, so a round trip through both checks the
 // format rather than one implementation against itself.
 // https://github.com/awslabs/amazon-kinesis-producer/blob/master/aggregation-format.md
 package kplread

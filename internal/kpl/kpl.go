@@ -24,11 +24,11 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// Magic starts every aggregated record; a consumer that finds no magic treats the record as a plain one.
-var Magic = [4]byte{0xF3, 0x89, 0x9A, 0xC2}
+// magic starts every aggregated record; a consumer that finds no magic treats the record as a plain one.
+var magic = [4]byte{0xF3, 0x89, 0x9A, 0xC2}
 
-// Overhead is what an aggregate adds around its protobuf: the magic bytes and the MD5 digest.
-const Overhead = len(Magic) + md5.Size
+// overhead is what an aggregate adds around its protobuf: the magic bytes and the MD5 digest.
+const overhead = len(magic) + md5.Size
 
 // Field numbers of the format.
 const (
@@ -56,7 +56,7 @@ type entry struct {
 func (a *Aggregate) Len() int { return len(a.records) }
 
 // Size is the encoded size of the aggregate: magic, protobuf and digest.
-func (a *Aggregate) Size() int { return Overhead + a.size }
+func (a *Aggregate) Size() int { return overhead + a.size }
 
 // FirstKey is the partition key of the first user record; the aggregate's Kinesis record uses it, as the KPL does.
 func (a *Aggregate) FirstKey() string {
@@ -69,6 +69,17 @@ func (a *Aggregate) FirstKey() string {
 // SizeWith is what Size would be after Add(key, data of dataLen bytes).
 func (a *Aggregate) SizeWith(key string, dataLen int) int {
 	return a.Size() + a.growth(key, dataLen)
+}
+
+// Fits reports whether adding a record keeps the aggregate's Kinesis record within limit bytes. Kinesis counts a
+// record's data and its partition key, and the aggregate is sent with its first record's key (this record's,
+// when it would be the first), as the KPL does.
+func (a *Aggregate) Fits(key string, dataLen, limit int) bool {
+	sentKey := a.FirstKey()
+	if a.Len() == 0 {
+		sentKey = key
+	}
+	return a.SizeWith(key, dataLen)+len(sentKey) <= limit
 }
 
 // growth is how many protobuf bytes adding a record adds: its key's table entry if the key is new, and the
@@ -116,7 +127,7 @@ func (a *Aggregate) Reset() {
 
 // AppendEncoded appends the aggregated record (magic, protobuf, MD5 of the protobuf) to dst.
 func (a *Aggregate) AppendEncoded(dst []byte) []byte {
-	dst = append(dst, Magic[:]...)
+	dst = append(dst, magic[:]...)
 	start := len(dst)
 	for _, k := range a.keys {
 		dst = protowire.AppendTag(dst, fieldPartitionKeyTable, protowire.BytesType)

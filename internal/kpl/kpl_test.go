@@ -65,13 +65,27 @@ func TestResetReuses(t *testing.T) {
 	var a Aggregate
 	a.Add("k", []byte("first"))
 	a.Reset()
-	if a.Len() != 0 || a.Size() != Overhead || a.FirstKey() != "" {
+	if a.Len() != 0 || a.Size() != overhead || a.FirstKey() != "" {
 		t.Fatalf("after Reset: Len %d Size %d FirstKey %q", a.Len(), a.Size(), a.FirstKey())
 	}
 	a.Add("k2", []byte("second"))
 	got, err := kplread.Records(a.Encode(), "")
 	if err != nil || len(got) != 1 || got[0].PartitionKey != "k2" || string(got[0].Data) != "second" {
 		t.Fatalf("reuse: %v %+v", err, got)
+	}
+}
+
+// TestFitsCountsTheKeyTheRecordIsSentWith: the limit covers the encoded aggregate plus the partition key it is
+// sent with, the first record's; an empty aggregate counts the new record's own key.
+func TestFitsCountsTheKeyTheRecordIsSentWith(t *testing.T) {
+	var a Aggregate
+	if size := a.SizeWith("key", 10) + len("key"); !a.Fits("key", 10, size) || a.Fits("key", 10, size-1) {
+		t.Fatalf("empty aggregate: a record needing %d bytes must fit %d and not %d", size, size, size-1)
+	}
+	a.Add("first-key", []byte("data"))
+	size := a.SizeWith("k", 10) + len("first-key")
+	if !a.Fits("k", 10, size) || a.Fits("k", 10, size-1) {
+		t.Fatalf("after one record: the next needs %d bytes with the first record's key", size)
 	}
 }
 
