@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kpl"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
 // Limits of the PutRecords API and of one shard, re-exported for callers of this package.
