@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/lambdamode"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/send"
@@ -214,11 +215,11 @@ func runPrint(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(fs, err.Error())
 	}
-	var e telemetry.Event
+	var e event.Event
 	buf := make([]byte, 0, 64<<10)
 	for i := int64(0); i < *count; i++ {
 		gen.Next(&e)
-		buf = telemetry.AppendNDJSON(buf, &e)
+		buf = event.AppendNDJSON(buf, &e)
 		if len(buf) > 60<<10 || i == *count-1 {
 			if _, err := stdout.Write(buf); err != nil {
 				fmt.Fprintf(stderr, "producer print: %v\n", err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/awsenv"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
@@ -99,7 +100,7 @@ func TestPrintIsReproducibleNDJSON(t *testing.T) {
 		t.Fatalf("%d lines, want 25", len(lines))
 	}
 	for i, l := range lines {
-		var e telemetry.Event
+		var e event.Event
 		if err := json.Unmarshal([]byte(l), &e); err != nil {
 			t.Fatalf("line %d: %v", i, err)
 		}
@@ -179,10 +180,10 @@ func TestVerifyCommand(t *testing.T) {
 	srv.CreateBucket(t, "lab")
 	var body []byte
 	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "cli"})
-	var e telemetry.Event
+	var e event.Event
 	for i := 0; i < 30; i++ {
 		g.Next(&e)
-		body = telemetry.AppendNDJSON(body, &e)
+		body = event.AppendNDJSON(body, &e)
 	}
 	srv.Put(t, "lab", "stream/2026/11/25/10/tenant_metrics_firehose-1-2026-11-25-10-00-00-x.gz", body, "")
 
@@ -237,9 +238,9 @@ func TestVerifyFindsTheBucketFromTheStack(t *testing.T) {
 	srv := s3fake.Start(t)
 	srv.CreateBucket(t, "lab-from-stack")
 	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "stack"})
-	var e telemetry.Event
+	var e event.Event
 	g.Next(&e)
-	srv.Put(t, "lab-from-stack", "other/2026/11/25/10/x.gz", telemetry.AppendNDJSON(nil, &e), "")
+	srv.Put(t, "lab-from-stack", "other/2026/11/25/10/x.gz", event.AppendNDJSON(nil, &e), "")
 
 	cfn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()

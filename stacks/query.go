@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -44,7 +44,7 @@ func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy)
 
 	bucketURL := "s3://" + *p.Bucket.BucketName() + "/"
 	var columns []any
-	for _, c := range telemetry.Columns() {
+	for _, c := range event.Columns() {
 		columns = append(columns, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(c.Name), Type: jsii.String(c.Type)})
 	}
 	// Partition projection computes each partition's folder from the query's datehour (and tenant_id) values;

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/firehose"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -30,7 +30,7 @@ func TestQueryTableReadsWhatTheProducerWrites(t *testing.T) {
 	in := s.tableInput(t)
 	sd := in["StorageDescriptor"].(map[string]any)
 	var want []any
-	for _, c := range telemetry.Columns() {
+	for _, c := range event.Columns() {
 		want = append(want, map[string]any{"Name": c.Name, "Type": c.Type})
 	}
 	if jsonOf(sd["Columns"]) != jsonOf(want) {

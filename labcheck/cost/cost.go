@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // Month is the billing month the estimate assumes: 730 hours, as AWS's pricing pages do.
@@ -165,7 +165,7 @@ func FromResources(resources []assembly.Resource) (*Estimate, error) {
 		partitions := 1.0
 		dynamic := enabled(dest["DynamicPartitioningConfiguration"])
 		if dynamic {
-			partitions = math.Min(float64(len(telemetry.Tenants)), events/flushes)
+			partitions = math.Min(float64(len(event.Tenants)), events/flushes)
 		}
 		objects := flushes * partitions * math.Max(1, math.Ceil(delivered/flushes/partitions/buffer))
 		if dynamic {

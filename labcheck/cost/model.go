@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kpl"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
@@ -37,13 +38,13 @@ func Measure() Traffic {
 			panic(err)
 		}
 		const n = 20000
-		var e telemetry.Event
+		var e event.Event
 		var all []byte
 		var agg kpl.Aggregate
 		var aggs, inAggs int
 		for range n {
 			gen.Next(&e)
-			line := telemetry.AppendNDJSON(nil, &e)
+			line := event.AppendNDJSON(nil, &e)
 			all = append(all, line...)
 			if agg.Len() > 0 && !agg.Fits(e.Tenant.ID, len(line), streamwriter.DefaultAggregateBytes) {
 				aggs, inAggs = aggs+1, inAggs+agg.Len()

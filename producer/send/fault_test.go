@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/faultproxy"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
@@ -66,7 +67,7 @@ func sendThroughFaults(t *testing.T, aggregate bool) {
 			t.Fatal(err)
 		}
 		for _, u := range users {
-			var e telemetry.Event
+			var e event.Event
 			if err := json.Unmarshal(u.Data, &e); err != nil {
 				t.Fatalf("record %q: %v", u.Data, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
@@ -139,7 +140,7 @@ func Run(ctx context.Context, api streamwriter.API, opts Options) (Summary, erro
 
 // generate feeds the writer until a limit is reached or ctx ends; Put's back-pressure bounds the memory used.
 func generate(ctx context.Context, gen *telemetry.Generator, w *streamwriter.Writer, opts *Options, start time.Time) error {
-	var e telemetry.Event
+	var e event.Event
 	var slab telemetry.Slab
 	for n := int64(0); opts.Count == 0 || n < opts.Count; n++ {
 		if opts.Rate > 0 {

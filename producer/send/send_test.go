@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kinesisemu"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
@@ -26,11 +27,11 @@ func checkExactlyOnce(t *testing.T, bodies [][]byte, run string, n int) {
 		}
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
-		var e telemetry.Event
+		var e event.Event
 		if err := dec.Decode(&e); err != nil {
 			t.Fatalf("record %q: %v", b, err)
 		}
-		if e.Type != telemetry.EventType || e.Tenant.ID == "" || e.Metric.Name == "" || e.Timestamp == 0 {
+		if e.Type != event.EventType || e.Tenant.ID == "" || e.Metric.Name == "" || e.Timestamp == 0 {
 			t.Fatalf("incomplete event %q", b)
 		}
 		seen[e.Metadata.EventID]++

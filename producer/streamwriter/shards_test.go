@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 )
 
 func TestPartitionHashIsKinesisRouting(t *testing.T) {
@@ -37,7 +37,7 @@ func TestTenantKeysSkewFourShards(t *testing.T) {
 	}
 	share := make([]float64, 4)
 	total := 0
-	for _, tn := range telemetry.Tenants {
+	for _, tn := range event.Tenants {
 		share[m.shardOf(tn.ID)] += float64(tn.Weight)
 		total += tn.Weight
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
@@ -19,11 +20,11 @@ func ExampleGenerator() {
 		fmt.Println(err)
 		return
 	}
-	var e telemetry.Event
+	var e event.Event
 	var line []byte
 	for range 2 {
 		gen.Next(&e)
-		line = telemetry.AppendNDJSON(line[:0], &e)
+		line = event.AppendNDJSON(line[:0], &e)
 		os.Stdout.Write(line)
 	}
 	fmt.Println(e.ID(), e.Tenant.ID, e.Metric.Name)

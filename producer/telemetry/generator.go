@@ -1,3 +1,5 @@
+// Package telemetry generates the lab's multi-tenant telemetry events (package event's schema, drawn from its
+// catalog with its weights) and carves their NDJSON records from shared buffers.
 package telemetry
 
 import (
@@ -6,10 +8,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	mrand "math/rand/v2"
-	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 )
 
 // Options configure a Generator; the zero value generates real-time events with a random seed and run id.
@@ -32,9 +35,6 @@ type Backfill struct {
 	Start time.Time
 	Days  int
 }
-
-// runIDPattern keeps run ids safe inside event ids and partition keys.
-var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.]{1,64}$`)
 
 // randBits hands out 32-bit slices of 64-bit PCG outputs: one PCG call serves two draws. Multiply-shift maps a
 // 32-bit value onto [0,n) with a relative bias below n/2^32 (under 3e-8 for the catalog's n <= 100), far below
@@ -64,7 +64,7 @@ type Generator struct {
 	backfill Backfill
 
 	workloads, tenants, users weighted
-	resourceMetrics           [][]MetricKind // per Resources index, resolved once instead of a map lookup per event
+	resourceMetrics           [][]event.MetricKind // per event.Resources index, resolved once instead of a map lookup per event
 }
 
 // weighted is a cumulative weight table for O(n) weighted choice over a handful of items.
@@ -94,8 +94,10 @@ func (w weighted) pick(r *randBits) int {
 
 // Validate reports options a person can get wrong.
 func (o Options) Validate() error {
-	if o.RunID != "" && !runIDPattern.MatchString(o.RunID) {
-		return fmt.Errorf("run id %q: must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '.'", o.RunID)
+	if o.RunID != "" {
+		if err := event.CheckRunID(o.RunID); err != nil {
+			return err
+		}
 	}
 	if o.Backfill.Days < 0 {
 		return fmt.Errorf("backfill days %d: must not be negative", o.Backfill.Days)
@@ -128,23 +130,23 @@ func NewGenerator(opts Options) (*Generator, error) {
 		now:      now,
 		backfill: opts.Backfill,
 	}
-	ws := make([]int, len(Workloads))
-	for i, w := range Workloads {
+	ws := make([]int, len(event.Workloads))
+	for i, w := range event.Workloads {
 		ws[i] = w.Weight
 	}
-	ts := make([]int, len(Tenants))
-	for i, t := range Tenants {
+	ts := make([]int, len(event.Tenants))
+	for i, t := range event.Tenants {
 		ts[i] = t.Weight
 	}
-	us := make([]int, len(Users))
-	for i, u := range Users {
+	us := make([]int, len(event.Users))
+	for i, u := range event.Users {
 		us[i] = u.Weight
 	}
 	g.workloads, g.tenants, g.users = newWeighted(ws), newWeighted(ts), newWeighted(us)
-	g.resourceMetrics = make([][]MetricKind, len(Resources))
-	for i, res := range Resources {
+	g.resourceMetrics = make([][]event.MetricKind, len(event.Resources))
+	for i, res := range event.Resources {
 		for _, name := range res.Metrics {
-			g.resourceMetrics[i] = append(g.resourceMetrics[i], Metrics[name])
+			g.resourceMetrics[i] = append(g.resourceMetrics[i], event.Metrics[name])
 		}
 	}
 	return g, nil
@@ -154,25 +156,23 @@ func NewGenerator(opts Options) (*Generator, error) {
 func (g *Generator) RunID() string { return g.run }
 
 // Next fills e with the next event without allocating.
-func (g *Generator) Next(e *Event) {
+func (g *Generator) Next(e *event.Event) {
 	r := &g.rng
-	w := &Workloads[g.workloads.pick(r)]
-	t := &Tenants[g.tenants.pick(r)]
-	ri := r.intn(len(Resources))
-	res, kinds := &Resources[ri], g.resourceMetrics[ri]
+	w := &event.Workloads[g.workloads.pick(r)]
+	t := &event.Tenants[g.tenants.pick(r)]
+	ri := r.intn(len(event.Resources))
+	res, kinds := &event.Resources[ri], g.resourceMetrics[ri]
 	m := &kinds[r.intn(len(kinds))]
 	g.seq++
-	*e = Event{
-		Type:     EventType,
+	*e = event.Event{
+		Type:     event.EventType,
 		Workload: w.Name,
 		Context:  w.Contexts[r.intn(len(w.Contexts))],
-		Tenant:   Tenant{ID: t.ID, Name: t.Name, Tier: t.Tier},
-		Metric:   Metric{Name: m.Name, Unit: m.Unit, Value: m.Min + m.Step*r.intn((m.Max-m.Min)/m.Step+1)},
-		Metadata: Metadata{User: Users[g.users.pick(r)].Name, Resource: res.Name},
-		run:      g.run,
-		seq:      g.seq,
-		catalog:  true, // TestCatalogNeedsNoEscaping keeps this true; the run id is checked by runIDPattern
+		Tenant:   event.Tenant{ID: t.ID, Name: t.Name, Tier: t.Tier},
+		Metric:   event.Metric{Name: m.Name, Unit: m.Unit, Value: m.Min + m.Step*r.intn((m.Max-m.Min)/m.Step+1)},
+		Metadata: event.Metadata{User: event.Users[g.users.pick(r)].Name, Resource: res.Name},
 	}
+	e.MarkGenerated(g.run, g.seq) // every string above is a catalog value; NewGenerator checked the run id
 	if g.backfill.Days > 0 {
 		day, hour, minute := r.intn(g.backfill.Days), r.intn(24), r.intn(60)
 		e.Timestamp = g.backfill.Start.Unix() + int64(day*86400+hour*3600+minute*60)

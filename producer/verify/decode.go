@@ -10,7 +10,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 )
 
 // MaxEventBytes is the largest event the decoder accepts: a Kinesis record cannot be larger.
@@ -23,26 +23,26 @@ type Position struct {
 }
 
 // Decode reads every event of one object: GZIP or plain, NDJSON or objects concatenated with no delimiter (what
-// the original generator wrote), one after the other. Valid events go to event; each invalid one, and anything
+// the original generator wrote), one after the other. Valid events go to valid; each invalid one, and anything
 // that stops the read (corrupt or truncated gzip), goes to bad, and reading goes on where it can.
 //
 // Objects are delimited by matching braces outside strings, so both layouts work; a raw newline cannot occur
 // inside a JSON value, so a newline inside an unfinished object ends it as invalid and reading resumes on the
 // next line.
-func Decode(r io.Reader, event func(*telemetry.Event, Position), bad func(Position, string)) {
+func Decode(r io.Reader, valid func(*event.Event, Position), bad func(Position, string)) {
 	scan(r, "event", MaxEventBytes, func(raw []byte, pos Position) {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
-		var e telemetry.Event
+		var e event.Event
 		if err := dec.Decode(&e); err != nil {
 			bad(pos, fmt.Sprintf("invalid JSON event: %v", err))
 			return
 		}
-		if err := telemetry.Check(&e); err != nil {
+		if err := event.Check(&e); err != nil {
 			bad(pos, fmt.Sprintf("event %q: %v", e.Metadata.EventID, err))
 			return
 		}
-		event(&e, pos)
+		valid(&e, pos)
 	}, bad)
 }
 

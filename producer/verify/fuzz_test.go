@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 )
 
 // FuzzDecode feeds arbitrary bytes (plain or gzip) to the decoder: it must never panic or hang, every event it
@@ -18,8 +18,8 @@ func FuzzDecode(f *testing.F) {
 		if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 			limit = 1 << 30 // positions count decompressed bytes
 		}
-		Decode(bytes.NewReader(data), func(e *telemetry.Event, p Position) {
-			if err := telemetry.Check(e); err != nil {
+		Decode(bytes.NewReader(data), func(e *event.Event, p Position) {
+			if err := event.Check(e); err != nil {
 				t.Fatalf("decoder passed an invalid event: %v", err)
 			}
 			if p.Offset < 0 || p.Offset >= limit || p.Line < 1 {
@@ -44,9 +44,9 @@ func FuzzDecodeParquet(f *testing.F) {
 	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows := 0
-		DecodeParquet(bytes.NewReader(data), func(e *telemetry.Event, p Position) {
+		DecodeParquet(bytes.NewReader(data), func(e *event.Event, p Position) {
 			rows++
-			if err := telemetry.Check(e); err != nil {
+			if err := event.Check(e); err != nil {
 				t.Fatalf("decoder passed an invalid event: %v", err)
 			}
 			if p.Line != rows {

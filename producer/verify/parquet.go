@@ -10,8 +10,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/eventparquet"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/eventparquet"
 )
 
 // MaxParquetObjectBytes bounds the memory verify spends on one Parquet object: it must read the footer at the end
@@ -27,10 +27,10 @@ const maxParquetExpansion = 1000
 // IsParquet reports whether an object key holds Parquet (Firehose's record format conversion names it .parquet).
 func IsParquet(key string) bool { return strings.HasSuffix(key, ".parquet") }
 
-// DecodeParquet reads every row of one Parquet object: valid events go to event (Position.Line is the 1-based row),
+// DecodeParquet reads every row of one Parquet object: valid events go to valid (Position.Line is the 1-based row),
 // each invalid row to bad, and a file that cannot be read (not Parquet, truncated, a missing column, sizes no file
 // of this size can hold) is one problem against the object. It never panics on bad input.
-func DecodeParquet(r io.Reader, event func(*telemetry.Event, Position), bad func(Position, string)) {
+func DecodeParquet(r io.Reader, valid func(*event.Event, Position), bad func(Position, string)) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxParquetObjectBytes+1))
 	switch {
 	case err != nil:
@@ -71,10 +71,10 @@ func DecodeParquet(r io.Reader, event func(*telemetry.Event, Position), bad func
 			case convErr != nil:
 				bad(pos, fmt.Sprintf("row %d: %v", row, convErr))
 			default:
-				if checkErr := telemetry.Check(&e); checkErr != nil {
+				if checkErr := event.Check(&e); checkErr != nil {
 					bad(pos, fmt.Sprintf("event %q: %v", e.Metadata.EventID, checkErr))
 				} else {
-					event(&e, pos)
+					valid(&e, pos)
 				}
 			}
 			rows[i] = eventparquet.Row{}

@@ -12,17 +12,17 @@ import (
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/eventparquet"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/eventparquet"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // parquetEvents returns n events as one Parquet file (what the Firehose stand-in writes), and the events.
-func parquetEvents(t testing.TB, run string, first, n int, ts time.Time) ([]byte, []telemetry.Event) {
+func parquetEvents(t testing.TB, run string, first, n int, ts time.Time) ([]byte, []event.Event) {
 	t.Helper()
-	var evs []telemetry.Event
+	var evs []event.Event
 	for _, line := range bytes.Split(bytes.TrimSpace(events(t, run, first, n, ts)), []byte("\n")) {
-		var e telemetry.Event
+		var e event.Event
 		if err := json.Unmarshal(line, &e); err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestParquetObjectsAreVerifiedLikeJSON(t *testing.T) {
 	}
 
 	// One row with a value off the schema, one with a null: reported with object and row, the rest counted.
-	wrong := append([]telemetry.Event{}, evs[:3]...)
+	wrong := append([]event.Event{}, evs[:3]...)
 	wrong[1].Workload = "Nope"
 	var b bytes.Buffer
 	if err := eventparquet.Write(&b, wrong); err != nil {

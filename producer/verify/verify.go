@@ -19,8 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // API is the part of the S3 client verify uses.
@@ -240,7 +240,7 @@ func (c *collector) read(ctx context.Context, api API, obj types.Object) {
 	if IsParquet(key) {
 		decode = DecodeParquet
 	}
-	decode(counted, func(e *telemetry.Event, pos Position) {
+	decode(counted, func(e *event.Event, pos Position) {
 		if folder != "" && e.Tenant.ID != folder {
 			c.problem(Problem{Key: key, Position: pos, Reason: fmt.Sprintf("event of tenant %s in the folder of tenant %s", e.Tenant.ID, folder)})
 			c.mu.Lock()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/smithy-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/firehose"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
@@ -28,13 +29,13 @@ func events(t testing.TB, run string, first, n int, ts time.Time) []byte {
 		t.Fatal(err)
 	}
 	var out []byte
-	var e telemetry.Event
+	var e event.Event
 	for i := 1; i < first; i++ {
 		g.Next(&e) // advance the sequence so ids continue where the previous batch stopped
 	}
 	for i := 0; i < n; i++ {
 		g.Next(&e)
-		out = telemetry.AppendNDJSON(out, &e)
+		out = event.AppendNDJSON(out, &e)
 	}
 	return out
 }
@@ -221,10 +222,10 @@ func TestTenantFoldersMatchTheirEvents(t *testing.T) {
 	srv.CreateBucket(t, "lab")
 	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "tenants"})
 	byTenant := map[string][]byte{}
-	var e telemetry.Event
+	var e event.Event
 	for range 200 {
 		g.Next(&e)
-		byTenant[e.Tenant.ID] = telemetry.AppendNDJSON(byTenant[e.Tenant.ID], &e)
+		byTenant[e.Tenant.ID] = event.AppendNDJSON(byTenant[e.Tenant.ID], &e)
 	}
 	at := time.Now().UTC()
 	for tenant, data := range byTenant {
@@ -239,7 +240,7 @@ func TestTenantFoldersMatchTheirEvents(t *testing.T) {
 	for e.Tenant.ID != "tenant-id-2" {
 		g.Next(&e)
 	}
-	srv.Put(t, "lab", "stream/tenant_id=tenant-id-1/2026/11/29/01/misplaced.gz", gz(telemetry.AppendNDJSON(nil, &e)), "")
+	srv.Put(t, "lab", "stream/tenant_id=tenant-id-1/2026/11/29/01/misplaced.gz", gz(event.AppendNDJSON(nil, &e)), "")
 	r := run(t, srv, Options{Bucket: "lab"})
 	if r.OK || r.WrongTenant != 1 || !strings.Contains(r.Reason, "1 events in another tenant's tenant_id=... folder") ||
 		!strings.Contains(r.Text(), "event of tenant tenant-id-2 in the folder of tenant tenant-id-1") {

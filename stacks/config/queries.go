@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 )
 
 // JSONSerDe is the query table's SerDe for NDJSON: the Hive JSON SerDe (the OpenX one gives non-deterministic
@@ -29,8 +29,8 @@ func (c Config) WorkGroupName() string { return c.ResourceName("tenant-metrics-l
 
 // TenantIDs are the values of the tenant_id partition: the producer's fixed tenant catalog.
 func TenantIDs() []string {
-	ids := make([]string, len(telemetry.Tenants))
-	for i, t := range telemetry.Tenants {
+	ids := make([]string, len(event.Tenants))
+	for i, t := range event.Tenants {
 		ids[i] = t.ID
 	}
 	return ids

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
 )
@@ -26,10 +27,10 @@ func TestVerifyReadsParquetDuckDBWrote(t *testing.T) {
 	const n = 2000
 	var ndjson []byte
 	want := map[string]string{} // event id -> NDJSON line
-	var e telemetry.Event
+	var e event.Event
 	for range n {
 		gen.Next(&e)
-		line := telemetry.AppendNDJSON(nil, &e)
+		line := event.AppendNDJSON(nil, &e)
 		ndjson = append(ndjson, line...)
 		want[e.ID()] = string(line)
 	}
@@ -56,9 +57,9 @@ func TestVerifyReadsParquetDuckDBWrote(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := 0
-	verify.DecodeParquet(bytes.NewReader(data), func(e *telemetry.Event, p verify.Position) {
+	verify.DecodeParquet(bytes.NewReader(data), func(e *event.Event, p verify.Position) {
 		got++
-		line := string(telemetry.AppendNDJSON(nil, e))
+		line := string(event.AppendNDJSON(nil, e))
 		if want[e.ID()] != line {
 			t.Fatalf("row %d reads back as\n%s\nwrote\n%s", p.Line, line, want[e.ID()])
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/s3fake"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
@@ -137,7 +138,7 @@ func relativeTemplate(t *testing.T, v any) string {
 
 // deliveredEvent is an event with the delivery hour of the object it was found in.
 type deliveredEvent struct {
-	telemetry.Event
+	event.Event
 	hour string
 }
 
@@ -171,7 +172,7 @@ func downloadEvents(t *testing.T, s3srv *s3fake.Server, bucket, dir string) []de
 		if verify.IsParquet(key) {
 			decode = verify.DecodeParquet
 		}
-		decode(bytes.NewReader(data), func(e *telemetry.Event, _ verify.Position) {
+		decode(bytes.NewReader(data), func(e *event.Event, _ verify.Position) {
 			events = append(events, deliveredEvent{Event: *e, hour: m[1]})
 		}, func(_ verify.Position, reason string) { t.Fatalf("%s: %s", key, reason) })
 	}
@@ -280,11 +281,11 @@ func TestQueryCheckerCatchesMistakes(t *testing.T) {
 	spec := querySpec(t, "lab")
 	dir := t.TempDir()
 	g, _ := telemetry.NewGenerator(telemetry.Options{RunID: "probe"})
-	var e telemetry.Event
+	var e event.Event
 	var data []byte
 	for range 10 {
 		g.Next(&e)
-		data = telemetry.AppendNDJSON(data, &e)
+		data = event.AppendNDJSON(data, &e)
 	}
 	path := filepath.Join(dir, "stream", "2026", "11", "29", "01", "probe.gz")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -14,7 +14,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/eventparquet"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/eventparquet"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
@@ -27,13 +28,13 @@ type object struct {
 }
 
 // deliver writes events objects of perObject events each, as Firehose would per buffer.
-func deliver(b *testing.B, events []telemetry.Event, perObject int) []object {
+func deliver(b *testing.B, events []event.Event, perObject int) []object {
 	var out []object
 	for start := 0; start < len(events); start += perObject {
 		batch := events[start:min(start+perObject, len(events))]
 		var nd []byte
 		for i := range batch {
-			nd = telemetry.AppendNDJSON(nd, &batch[i])
+			nd = event.AppendNDJSON(nd, &batch[i])
 		}
 		var gz bytes.Buffer
 		w := gzip.NewWriter(&gz)
@@ -74,14 +75,14 @@ func referenced(sql string) []string {
 }
 
 // generate makes n events at 100 events/s from a fixed start, seeded, so every run measures the same bytes.
-func generate(b *testing.B, n int) []telemetry.Event {
+func generate(b *testing.B, n int) []event.Event {
 	clock := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	gen, err := telemetry.NewGenerator(telemetry.Options{Seed: 3, HasSeed: true, RunID: "61700242d3956128",
 		Now: func() time.Time { clock = clock.Add(10 * time.Millisecond); return clock }})
 	if err != nil {
 		b.Fatal(err)
 	}
-	events := make([]telemetry.Event, n)
+	events := make([]event.Event, n)
 	for i := range events {
 		gen.Next(&events[i])
 		events[i].Metadata.EventID = events[i].ID()
@@ -95,7 +96,7 @@ func generate(b *testing.B, n int) []telemetry.Event {
 func BenchmarkFormats(b *testing.B) {
 	const n = 1_000_000
 	events := generate(b, n)
-	eventBytes := len(telemetry.AppendNDJSON(nil, &events[0]))
+	eventBytes := len(event.AppendNDJSON(nil, &events[0]))
 	perObject := (64 << 20) / eventBytes
 	for b.Loop() {
 		objects := deliver(b, events, perObject)

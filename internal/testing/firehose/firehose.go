@@ -23,9 +23,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/itchyny/gojq"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/eventparquet"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/eventparquet"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
 )
 
 // ObjectKey is where Firehose puts a batch of a prefix without partitioning keys: the rendered prefix (with
@@ -56,7 +56,7 @@ type Options struct {
 	// {tenant_id:.tenant.id}); it runs on every de-aggregated record, and its keys fill !{partitionKeyFromQuery:...}.
 	PartitionQuery string
 	// Parquet converts each batch as Firehose's record format conversion does: the JSON records deserialized and
-	// written as one SNAPPY Parquet file with the table's columns (producer/eventparquet), named .parquet.
+	// written as one GZIP-compressed Parquet file with the table's columns (internal/eventparquet), named .parquet.
 	Parquet bool
 }
 
@@ -189,9 +189,9 @@ func batch(records []byte, parquet bool) ([]byte, string, error) {
 		return out.Bytes(), ".gz", nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(records))
-	var events []telemetry.Event
+	var events []event.Event
 	for dec.More() {
-		var e telemetry.Event
+		var e event.Event
 		if err := dec.Decode(&e); err != nil {
 			// Firehose would write such a record under the error prefix as format-conversion-failed.
 			return nil, "", fmt.Errorf("format conversion: record is not JSON: %w", err)

@@ -13,7 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/gzip"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/telemetry"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 )
 
 // Row is one event as a Parquet row. Pointers are the optional fields: a null reads as nil, so a missing value
@@ -56,7 +56,7 @@ var Columns = []string{
 }
 
 // FromEvent converts an event to a row.
-func FromEvent(e *telemetry.Event) Row {
+func FromEvent(e *event.Event) Row {
 	s := func(v string) *string { return &v }
 	v := int32(e.Metric.Value)
 	ts := e.Timestamp
@@ -70,8 +70,8 @@ func FromEvent(e *telemetry.Event) Row {
 }
 
 // Event converts a row back; the error names the first null field.
-func (r *Row) Event() (telemetry.Event, error) {
-	var e telemetry.Event
+func (r *Row) Event() (event.Event, error) {
+	var e event.Event
 	var missing []string
 	str := func(name string, p *string, dst *string) {
 		if p == nil {
@@ -121,7 +121,7 @@ func (r *Row) Event() (telemetry.Event, error) {
 
 // Write writes events as one Parquet file with dictionary-encoded, GZIP-compressed pages, as the stack configures
 // Firehose's converter (stacks/format.go).
-func Write(w io.Writer, events []telemetry.Event) error {
+func Write(w io.Writer, events []event.Event) error {
 	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&gzip.Codec{Level: 6}))
 	rows := make([]Row, len(events))
 	for i := range events {

@@ -1,4 +1,4 @@
-package telemetry
+package event
 
 import (
 	"fmt"
@@ -62,5 +62,5 @@ func hiveType(t reflect.Type) string {
 		}
 		return "struct<" + strings.Join(parts, ",") + ">"
 	}
-	panic(fmt.Sprintf("telemetry: no Hive type for %v", t))
+	panic(fmt.Sprintf("event: no Hive type for %v", t))
 }

@@ -1,8 +1,7 @@
-// Package telemetry generates the lab's multi-tenant telemetry events and encodes them as NDJSON.
-//
-// The catalog below reproduces the original lab generator's values and weights; the encoder writes one event per
-// line without reflection so that generation is never the bottleneck of a send.
-package telemetry
+package event
+
+// The catalog reproduces the original lab generator's values and weights: what an event can contain (Check) and
+// how often the producer's generator draws each value.
 
 // EventType is the only event type the lab's application emits.
 const EventType = "Application"
@@ -80,6 +79,3 @@ var Metrics = map[string]MetricKind{
 	"ExecutionTime": {Name: "ExecutionTime", Unit: "MilliSeconds", Min: 100, Max: 4900, Step: 200},
 	"DataTransfer":  {Name: "DataTransfer", Unit: "MB", Min: 10, Max: 2810, Step: 200},
 }
-
-// Tiers are the tenant tiers that occur in Tenants.
-var Tiers = []string{"free", "basic", "standard", "premium"}
