@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/kplread"
 )
 
@@ -114,7 +115,7 @@ func TestAggregateLimits(t *testing.T) {
 	}
 	var recs []Record
 	for i := range 12 {
-		recs = append(recs, Record{Data: []byte(fmt.Sprintf("%03d", i) + strings.Repeat("x", 300<<10)), PartitionKey: strings.Repeat("k", MaxPartitionKeyLen)})
+		recs = append(recs, Record{Data: []byte(fmt.Sprintf("%03d", i) + strings.Repeat("x", 300<<10)), PartitionKey: strings.Repeat("k", lab.MaxPartitionKeyLen)})
 	}
 	// One record that cannot share: alone it fills the target.
 	recs = append(recs, Record{Data: []byte("big" + strings.Repeat("y", MaxAggregateBytes-10)), PartitionKey: "solo"})
@@ -126,7 +127,7 @@ func TestAggregateLimits(t *testing.T) {
 	entries, users := userRecords(t, f)
 	total := 0
 	for i, e := range entries {
-		if size := len(e.Data) + len(*e.PartitionKey); size > MaxRecordBytes {
+		if size := len(e.Data) + len(*e.PartitionKey); size > lab.MaxRecordBytes {
 			t.Errorf("entry %d: %d bytes with its key, over the record limit", i, size)
 		}
 		total += len(users[i])
@@ -157,10 +158,10 @@ func TestAggregateLimits(t *testing.T) {
 		for _, e := range req {
 			size += len(e.Data) + len(*e.PartitionKey)
 		}
-		if len(req) > MaxBatchRecords || size > MaxBatchBytes {
+		if len(req) > lab.MaxBatchRecords || size > lab.MaxBatchBytes {
 			t.Errorf("request %d: %d records, %d bytes", i, len(req), size)
 		}
-		full = full || len(req) == MaxBatchRecords
+		full = full || len(req) == lab.MaxBatchRecords
 	}
 	if !full {
 		t.Error("no request reached 500 aggregates: the edge was not exercised")

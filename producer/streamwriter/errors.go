@@ -12,6 +12,9 @@ import (
 	"github.com/aws/smithy-go"
 )
 
+// ErrNoAnswer reports that the endpoint did not answer the first request within SetupTimeout.
+var ErrNoAnswer = errors.New("no answer")
+
 // verdict is what to do after a failed attempt.
 type verdict int
 

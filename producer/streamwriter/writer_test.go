@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
 // fakeAPI is an in-memory Kinesis that records every request; respond decides each PutRecords outcome.
@@ -134,7 +136,7 @@ func TestBatchRecordLimitEdges(t *testing.T) {
 				t.Errorf("%d records: %d requests, %d accepted; want %d requests", tc.records, len(f.requests), st.Accepted, tc.wantRequests)
 			}
 			for _, r := range f.requests {
-				if len(r) > MaxBatchRecords {
+				if len(r) > lab.MaxBatchRecords {
 					t.Errorf("request of %d records", len(r))
 				}
 			}
@@ -146,7 +148,7 @@ func TestBatchByteLimitEdges(t *testing.T) {
 	// Five records of exactly 1 MiB each (data + 2-byte key) fill one request to exactly 5 MiB; a sixth opens another.
 	const key = "kk"
 	rec := func(i int) Record {
-		d := bytes.Repeat([]byte{byte('a' + i)}, MaxRecordBytes-len(key))
+		d := bytes.Repeat([]byte{byte('a' + i)}, lab.MaxRecordBytes-len(key))
 		return Record{Data: d, PartitionKey: key}
 	}
 	for _, tc := range []struct{ records, wantRequests int }{{5, 1}, {6, 2}} {
@@ -172,7 +174,7 @@ func TestBatchByteLimitEdges(t *testing.T) {
 				for _, e := range r {
 					n += len(e.Data) + len(*e.PartitionKey)
 				}
-				if n > MaxBatchBytes {
+				if n > lab.MaxBatchBytes {
 					t.Errorf("request of %d bytes", n)
 				}
 			}
@@ -187,12 +189,12 @@ func TestRecordLimitEdges(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := []Record{
-		{Data: make([]byte, MaxRecordBytes-1), PartitionKey: "k"},
-		{Data: []byte("x"), PartitionKey: strings.Repeat("p", MaxPartitionKeyLen)},
+		{Data: make([]byte, lab.MaxRecordBytes-1), PartitionKey: "k"},
+		{Data: []byte("x"), PartitionKey: strings.Repeat("p", lab.MaxPartitionKeyLen)},
 	}
 	bad := []Record{
-		{Data: make([]byte, MaxRecordBytes), PartitionKey: "k"},
-		{Data: []byte("x"), PartitionKey: strings.Repeat("p", MaxPartitionKeyLen+1)},
+		{Data: make([]byte, lab.MaxRecordBytes), PartitionKey: "k"},
+		{Data: []byte("x"), PartitionKey: strings.Repeat("p", lab.MaxPartitionKeyLen+1)},
 		{Data: []byte("x"), PartitionKey: ""},
 	}
 	for _, r := range ok {
