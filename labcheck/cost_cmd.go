@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/traffic"
 )
 
 // runCost is `labcheck cost [--base BASE_CDK_OUT] CDK_OUT`: offline, the monthly estimate of a synthesized
@@ -32,7 +33,7 @@ func runCost(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	head, err := cost.FromAssembly(fs.Arg(0))
+	head, err := cost.FromAssembly(fs.Arg(0), traffic.Measure())
 	if err != nil {
 		fmt.Fprintf(stderr, "labcheck cost: %v\n", err)
 		return exitFound
@@ -45,7 +46,7 @@ func runCost(args []string, stdout, stderr io.Writer) int {
 		head.Write(stdout)
 		return exitOK
 	}
-	was, err := cost.FromAssembly(*base)
+	was, err := cost.FromAssembly(*base, traffic.Measure())
 	if err != nil {
 		fmt.Fprintf(stderr, "labcheck cost: base: %v\n", err)
 		return exitFound

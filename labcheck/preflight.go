@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/traffic"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -119,7 +120,7 @@ func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string
 		}
 	}
 
-	if e, err := cost.FromAssembly(cdkOut); err == nil {
+	if e, err := cost.FromAssembly(cdkOut, traffic.Measure()); err == nil {
 		f.ok("estimate: $%.2f per month at us-east-1 list prices before free tier (labcheck cost %s itemizes it)", e.Total(), cdkOut)
 	}
 

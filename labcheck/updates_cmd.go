@@ -9,6 +9,7 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/cfnspec"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/updates"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/traffic"
 )
 
 // runUpdates is `labcheck updates BASE HEAD`: offline, it prints what deploying HEAD's stacks over BASE's does.
@@ -45,7 +46,7 @@ func runUpdates(args []string, stdout, stderr io.Writer) int {
 	for _, f := range findings {
 		if f.LogicalID == "(stack)" {
 			if left == nil {
-				left, _ = cost.FromAssembly(fs.Arg(0))
+				left, _ = cost.FromAssembly(fs.Arg(0), traffic.Measure())
 			}
 			if left != nil {
 				// A stack left beside the new one goes on billing: say how much.

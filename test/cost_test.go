@@ -12,9 +12,10 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/gendoc"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/traffic"
 )
 
-// The traffic model the hand arithmetic below uses (cost.Measure, from 20,000 seeded generated events).
+// The traffic model the hand arithmetic below uses (traffic.Measure, from 20,000 seeded generated events).
 const (
 	eventBytes   = 318.57585 // mean NDJSON bytes per event
 	gzipBytes    = 13.60175  // GZIP bytes per event in 1 MiB objects
@@ -23,7 +24,7 @@ const (
 
 // TestCostModelIsWhatTheArithmeticAssumes: the hand-computed totals below rest on these figures.
 func TestCostModelIsWhatTheArithmeticAssumes(t *testing.T) {
-	m := cost.Measure()
+	m := traffic.Measure()
 	if math.Abs(m.EventBytes-eventBytes) > 0.001 || math.Abs(m.GzipBytesPerEvent-gzipBytes) > 0.001 || math.Abs(m.EventsPerAggregate-perAggregate) > 0.001 {
 		t.Fatalf("the event model changed (%+v): redo the arithmetic in TestCostOfConfigurations", m)
 	}
@@ -85,7 +86,7 @@ func TestCostOfConfigurations(t *testing.T) {
 		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.4535},
 	} {
 		table.Run(tc.name, func(t *testing.T) string {
-			e, err := cost.FromAssembly(synth(t, tc.overrides).outdir)
+			e, err := cost.FromAssembly(synth(t, tc.overrides).outdir, traffic.Measure())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +123,7 @@ func TestCostOfConfigurations(t *testing.T) {
 // TestCostSectionIsCurrent keeps the docs' default estimate equal to the command's output on the lab golden
 // template, and the README's monthly and daily figures equal to its total.
 func TestCostSectionIsCurrent(t *testing.T) {
-	e, err := cost.FromResources(goldenResourceList(t, "lab"))
+	e, err := cost.FromResources(goldenResourceList(t, "lab"), traffic.Measure())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,11 +143,11 @@ func TestCostSectionIsCurrent(t *testing.T) {
 
 // TestCostDeltaOfShards: the delta of shardCount 1 -> 4 is three shards' hours exactly.
 func TestCostDeltaOfShards(t *testing.T) {
-	one, err := cost.FromAssembly(synth(t, labDefaults).outdir)
+	one, err := cost.FromAssembly(synth(t, labDefaults).outdir, traffic.Measure())
 	if err != nil {
 		t.Fatal(err)
 	}
-	four, err := cost.FromAssembly(synth(t, map[string]string{"shardCount": "4"}).outdir)
+	four, err := cost.FromAssembly(synth(t, map[string]string{"shardCount": "4"}).outdir, traffic.Measure())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,10 +162,10 @@ func TestCostDeltaOfShards(t *testing.T) {
 // TestCostRefusesAnUnpricedType: a resource type with neither a price nor a reason to be free fails the estimate.
 func TestCostRefusesAnUnpricedType(t *testing.T) {
 	resources := append(goldenResourceList(t, "lab"), assembly.Resource{Type: "AWS::DynamoDB::Table"})
-	if _, err := cost.FromResources(resources); err == nil || !strings.Contains(err.Error(), "no price for resource type AWS::DynamoDB::Table") {
+	if _, err := cost.FromResources(resources, traffic.Measure()); err == nil || !strings.Contains(err.Error(), "no price for resource type AWS::DynamoDB::Table") {
 		t.Errorf("got %v", err)
 	}
-	if _, err := cost.FromResources(resources[:len(resources)-1]); err != nil {
+	if _, err := cost.FromResources(resources[:len(resources)-1], traffic.Measure()); err != nil {
 		t.Errorf("every type of the lab template is priced or free: %v", err)
 	}
 }

@@ -1,7 +1,8 @@
 // Package cost estimates what a synthesized configuration costs a month, from its templates: what they declare
 // (shards, retention, the producer's rate, schedule and memory, Firehose's buffering and options, alarms, keys)
-// and the event model (Measure). Every price comes from prices.go; a resource type with neither a price nor a
-// reason to be free fails the estimate, so a new resource cannot slip in at $0.
+// and the traffic model it is given (lab.Traffic, which producer/traffic measures). Every price comes from
+// prices.go; a resource type with neither a price nor a reason to be free fails the estimate, so a new resource
+// cannot slip in at $0.
 package cost
 
 import (
@@ -17,7 +18,6 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
 )
 
 // Month is the billing month the estimate assumes: 730 hours, as AWS's pricing pages do.
@@ -61,7 +61,7 @@ type Query struct {
 type Estimate struct {
 	Items   []Item
 	Queries Query
-	Traffic Traffic
+	Traffic lab.Traffic
 }
 
 // Total is the estimate's monthly total.
@@ -73,8 +73,8 @@ func (e *Estimate) Total() float64 {
 	return t
 }
 
-// FromAssembly estimates the stacks of a synthesized cloud assembly.
-func FromAssembly(dir string) (*Estimate, error) {
+// FromAssembly estimates the stacks of a synthesized cloud assembly for the producer's traffic t.
+func FromAssembly(dir string, t lab.Traffic) (*Estimate, error) {
 	stacks, err := assembly.Load(dir)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func FromAssembly(dir string) (*Estimate, error) {
 			all = append(all, stacks[n].Resources[id])
 		}
 	}
-	return FromResources(all)
+	return FromResources(all, t)
 }
 
 // priced are the types an estimator below prices.
@@ -95,8 +95,8 @@ var priced = map[string]bool{
 	"AWS::KMS::Key": true, "AWS::SNS::Topic": true,
 }
 
-// FromResources estimates a set of template resources.
-func FromResources(resources []assembly.Resource) (*Estimate, error) {
+// FromResources estimates a set of template resources for the producer's traffic t.
+func FromResources(resources []assembly.Resource, t lab.Traffic) (*Estimate, error) {
 	byType := map[string][]assembly.Resource{}
 	for _, r := range resources {
 		if !priced[r.Type] {
@@ -106,7 +106,6 @@ func FromResources(resources []assembly.Resource) (*Estimate, error) {
 		}
 		byType[r.Type] = append(byType[r.Type], r)
 	}
-	t := Measure()
 	e := &Estimate{Traffic: t}
 	add := func(service, what string, qty float64, p Price, note string) {
 		e.Items = append(e.Items, Item{Service: service, What: what, Quantity: qty, Price: p, Note: note})
@@ -132,9 +131,9 @@ func FromResources(resources []assembly.Resource) (*Estimate, error) {
 	events := p.rate * p.window.Seconds() * p.invocations
 	records, recordBytes := events, t.EventBytes
 	if p.aggregate && events > 0 {
-		// Aggregates fill to the default size at high rates; at low rates each linger window (50 ms per shard)
+		// Aggregates fill to the default size at high rates; at low rates each linger window (per shard)
 		// flushes whatever it has, so a record holds fewer events.
-		perSecond := math.Max(p.rate/t.EventsPerAggregate, math.Min(p.rate, math.Max(shards, 1)*float64(time.Second/streamwriter.DefaultLinger)))
+		perSecond := math.Max(p.rate/t.EventsPerAggregate, math.Min(p.rate, math.Max(shards, 1)*float64(time.Second/t.Linger)))
 		records = perSecond * p.window.Seconds() * p.invocations
 		recordBytes = events * t.EventBytes / records
 	}
