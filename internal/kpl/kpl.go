@@ -66,8 +66,8 @@ func (a *Aggregate) FirstKey() string {
 	return a.keys[a.records[0].key]
 }
 
-// SizeWith is what Size would be after Add(key, data of dataLen bytes).
-func (a *Aggregate) SizeWith(key string, dataLen int) int {
+// sizeWith is what Size would be after Add(key, data of dataLen bytes).
+func (a *Aggregate) sizeWith(key string, dataLen int) int {
 	return a.Size() + a.growth(key, dataLen)
 }
 
@@ -79,7 +79,7 @@ func (a *Aggregate) Fits(key string, dataLen, limit int) bool {
 	if a.Len() == 0 {
 		sentKey = key
 	}
-	return a.SizeWith(key, dataLen)+len(sentKey) <= limit
+	return a.sizeWith(key, dataLen)+len(sentKey) <= limit
 }
 
 // growth is how many protobuf bytes adding a record adds: its key's table entry if the key is new, and the
@@ -125,8 +125,8 @@ func (a *Aggregate) Reset() {
 	a.size = 0
 }
 
-// AppendEncoded appends the aggregated record (magic, protobuf, MD5 of the protobuf) to dst.
-func (a *Aggregate) AppendEncoded(dst []byte) []byte {
+// appendEncoded appends the aggregated record (magic, protobuf, MD5 of the protobuf) to dst.
+func (a *Aggregate) appendEncoded(dst []byte) []byte {
 	dst = append(dst, magic[:]...)
 	start := len(dst)
 	for _, k := range a.keys {
@@ -147,5 +147,5 @@ func (a *Aggregate) AppendEncoded(dst []byte) []byte {
 
 // Encode returns the aggregated record in a new slice of exactly Size bytes.
 func (a *Aggregate) Encode() []byte {
-	return a.AppendEncoded(make([]byte, 0, a.Size()))
+	return a.appendEncoded(make([]byte, 0, a.Size()))
 }

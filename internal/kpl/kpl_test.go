@@ -79,17 +79,17 @@ func TestResetReuses(t *testing.T) {
 // sent with, the first record's; an empty aggregate counts the new record's own key.
 func TestFitsCountsTheKeyTheRecordIsSentWith(t *testing.T) {
 	var a Aggregate
-	if size := a.SizeWith("key", 10) + len("key"); !a.Fits("key", 10, size) || a.Fits("key", 10, size-1) {
+	if size := a.sizeWith("key", 10) + len("key"); !a.Fits("key", 10, size) || a.Fits("key", 10, size-1) {
 		t.Fatalf("empty aggregate: a record needing %d bytes must fit %d and not %d", size, size, size-1)
 	}
 	a.Add("first-key", []byte("data"))
-	size := a.SizeWith("k", 10) + len("first-key")
+	size := a.sizeWith("k", 10) + len("first-key")
 	if !a.Fits("k", 10, size) || a.Fits("k", 10, size-1) {
 		t.Fatalf("after one record: the next needs %d bytes with the first record's key", size)
 	}
 }
 
-// FuzzSizeAccounting checks that SizeWith predicts, byte for byte, the encoded size after every Add: the writer
+// FuzzSizeAccounting checks that sizeWith predicts, byte for byte, the encoded size after every Add: the writer
 // relies on it to keep aggregates within the 1 MiB record limit without encoding them first.
 func FuzzSizeAccounting(f *testing.F) {
 	f.Add([]byte("tenant-id-1"), 300, 5)
@@ -103,10 +103,10 @@ func FuzzSizeAccounting(f *testing.F) {
 		for i := range n {
 			k := string(key) + fmt.Sprint(i%5) // some keys repeat, some are new
 			d := make([]byte, (dataLen+i*37)%(1<<17))
-			predicted := a.SizeWith(k, len(d))
+			predicted := a.sizeWith(k, len(d))
 			a.Add(k, d)
 			if a.Size() != predicted {
-				t.Fatalf("after add %d: Size %d, SizeWith predicted %d", i, a.Size(), predicted)
+				t.Fatalf("after add %d: Size %d, sizeWith predicted %d", i, a.Size(), predicted)
 			}
 		}
 		if enc := a.Encode(); len(enc) != a.Size() {
@@ -129,7 +129,7 @@ func BenchmarkAggregate300ByteEvents(b *testing.B) {
 		a.Add(keys[i%len(keys)], data)
 		i++
 		if a.Size() >= 64<<10 {
-			buf = a.AppendEncoded(buf[:0])
+			buf = a.appendEncoded(buf[:0])
 			a.Reset()
 		}
 	}
