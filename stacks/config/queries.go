@@ -27,7 +27,7 @@ func (c Config) DatabaseName() string {
 // WorkGroupName is the deployment's Athena workgroup.
 func (c Config) WorkGroupName() string { return c.ResourceName("tenant-metrics-lab") }
 
-// TenantIDs are the values of the tenant_id partition: the producer's fixed tenant catalog.
+// TenantIDs are the values of the tenant_id partition: the event catalog's fixed tenants.
 func TenantIDs() []string {
 	ids := make([]string, len(event.Tenants))
 	for i, t := range event.Tenants {
