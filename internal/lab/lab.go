@@ -1,8 +1,7 @@
 // Package lab is the leaf every part of the project agrees on: lab-wide names and defaults, the Kinesis limits,
 // the contract between the stack and the producer's Lambda handler, and the traffic model the cost estimate
-// prices. It imports only the standard library, so
-// the CDK app, the producer and labcheck can all read it without linking one another (or the AWS SDK into the
-// synth binary).
+// prices. It imports only the standard library, so the CDK app, the producer and labcheck can all read it without
+// linking one another (or the AWS SDK into the synth binary).
 package lab
 
 // Names and defaults of the console lab that more than one program needs.
