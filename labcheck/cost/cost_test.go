@@ -1,0 +1,74 @@
+package cost
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
+)
+
+// pipeline is a stream, the producer at 10 events/s every minute, and a delivery stream with destination.
+func pipeline(t *testing.T, destination string) []assembly.Resource {
+	t.Helper()
+	var dest map[string]any
+	if err := json.Unmarshal([]byte(destination), &dest); err != nil {
+		t.Fatal(err)
+	}
+	return []assembly.Resource{
+		{Type: "AWS::Kinesis::Stream", Properties: map[string]any{"ShardCount": 1.0}},
+		{Type: "AWS::Lambda::Function", Properties: map[string]any{"Timeout": 50.0,
+			"Environment": map[string]any{"Variables": map[string]any{lab.EnvRate: "10"}}}},
+		{Type: "AWS::Events::Rule", Properties: map[string]any{"ScheduleExpression": "rate(1 minute)"}},
+		{Type: "AWS::KinesisFirehose::DeliveryStream", Properties: map[string]any{"ExtendedS3DestinationConfiguration": dest}},
+	}
+}
+
+// TestConversionWithoutEnabledIsPriced: Firehose converts when the conversion object is given without Enabled
+// (it defaults to true), so the estimate bills the conversion; Enabled false bills none.
+func TestConversionWithoutEnabledIsPriced(t *testing.T) {
+	for _, tc := range []struct {
+		name, destination string
+		converts          bool
+	}{
+		{"given without Enabled", `{"CompressionFormat":"UNCOMPRESSED","DataFormatConversionConfiguration":{"SchemaConfiguration":{"TableName":"events"}}}`, true},
+		{"Enabled true", `{"CompressionFormat":"UNCOMPRESSED","DataFormatConversionConfiguration":{"Enabled":true}}`, true},
+		{"Enabled false", `{"CompressionFormat":"GZIP","DataFormatConversionConfiguration":{"Enabled":false}}`, false},
+		{"no conversion object", `{"CompressionFormat":"GZIP"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := FromResources(pipeline(t, tc.destination))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var conversion, ingestion *Item
+			for i := range e.Items {
+				switch e.Items[i].Service + " " + e.Items[i].What {
+				case "Firehose format conversion":
+					conversion = &e.Items[i]
+				case "Firehose ingestion":
+					ingestion = &e.Items[i]
+				}
+			}
+			if ingestion == nil || ingestion.Quantity == 0 {
+				t.Fatalf("no Firehose ingestion priced: %+v", e.Items)
+			}
+			if (conversion != nil) != tc.converts {
+				t.Fatalf("format conversion priced: %v, want %v", conversion != nil, tc.converts)
+			}
+			// Conversion bills the ingested GB again.
+			if conversion != nil && conversion.Quantity != ingestion.Quantity {
+				t.Errorf("conversion of %g GB, ingestion of %g GB", conversion.Quantity, ingestion.Quantity)
+			}
+		})
+	}
+}
+
+// TestAnUnpricedTypeFails: a resource type with neither a price nor a reason to be free is no $0 line.
+func TestAnUnpricedTypeFails(t *testing.T) {
+	_, err := FromResources([]assembly.Resource{{Type: "AWS::DynamoDB::Table"}})
+	if err == nil || !strings.Contains(err.Error(), "AWS::DynamoDB::Table") {
+		t.Errorf("want an error naming the type, got %v", err)
+	}
+}
