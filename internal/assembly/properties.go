@@ -22,6 +22,22 @@ func Number(v any) (float64, bool) {
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-stream.html
 const DefaultRetentionHours = 24
 
+// DefaultCompression is a Firehose S3 destination's CompressionFormat when the template leaves it out ("If no
+// value is specified, the default is UNCOMPRESSED").
+// https://docs.aws.amazon.com/firehose/latest/APIReference/API_ExtendedS3DestinationConfiguration.html
+const DefaultCompression = "UNCOMPRESSED"
+
+// Compression is the CompressionFormat of a Firehose S3 destination: DefaultCompression when absent, "" when
+// the template computes it (an intrinsic function).
+func Compression(dest map[string]any) string {
+	v, ok := dest["CompressionFormat"]
+	if !ok {
+		return DefaultCompression
+	}
+	s, _ := v.(string)
+	return s
+}
+
 // enabledByDefault are the switches whose Enabled defaults to true when the object is given; for the others
 // (DynamicPartitioningConfiguration, ProcessingConfiguration) the API documents no default, and an object without
 // Enabled reads as off.

@@ -30,6 +30,21 @@ func TestFeatureOn(t *testing.T) {
 	}
 }
 
+// TestCompression: a destination without CompressionFormat writes uncompressed objects.
+func TestCompression(t *testing.T) {
+	for _, tc := range []struct {
+		dest map[string]any
+		want string
+	}{
+		{map[string]any{}, "UNCOMPRESSED"}, {nil, "UNCOMPRESSED"}, {map[string]any{"CompressionFormat": "GZIP"}, "GZIP"},
+		{map[string]any{"CompressionFormat": map[string]any{"Ref": "Compression"}}, ""},
+	} {
+		if got := Compression(tc.dest); got != tc.want {
+			t.Errorf("Compression(%v) = %q, want %q", tc.dest, got, tc.want)
+		}
+	}
+}
+
 // TestNumber: CloudFormation takes a number as JSON or as a numeric string; anything else is no number.
 func TestNumber(t *testing.T) {
 	for _, tc := range []struct {

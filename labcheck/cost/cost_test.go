@@ -72,3 +72,25 @@ func TestAnUnpricedTypeFails(t *testing.T) {
 		t.Errorf("want an error naming the type, got %v", err)
 	}
 }
+
+// TestCompressionLeftOutStoresUncompressed: Firehose's default CompressionFormat is UNCOMPRESSED, so a destination
+// without one stores the NDJSON as it is, as UNCOMPRESSED written out does, and GZIP stores less.
+func TestCompressionLeftOutStoresUncompressed(t *testing.T) {
+	stored := func(destination string) float64 {
+		e, err := FromResources(pipeline(t, destination))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range e.Items {
+			if i.Service+" "+i.What == "S3 storage, the month's objects" {
+				return i.Quantity
+			}
+		}
+		t.Fatalf("no S3 storage priced: %+v", e.Items)
+		return 0
+	}
+	left, written, gzip := stored(`{}`), stored(`{"CompressionFormat":"UNCOMPRESSED"}`), stored(`{"CompressionFormat":"GZIP"}`)
+	if left != written || gzip >= written {
+		t.Errorf("storage GB: left out %g, UNCOMPRESSED %g, GZIP %g", left, written, gzip)
+	}
+}

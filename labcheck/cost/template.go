@@ -36,7 +36,7 @@ type delivery struct {
 	buffer       float64 // bytes a flush holds at most
 	dynamic      bool    // dynamic partitioning
 	converts     bool    // record format conversion
-	uncompressed bool    // CompressionFormat UNCOMPRESSED
+	uncompressed bool    // CompressionFormat UNCOMPRESSED, as written or left out
 }
 
 // producer is what the templates say of the producer function's traffic.
@@ -83,7 +83,7 @@ func read(resources []assembly.Resource) (stack, error) {
 			buffer:       number(hints["SizeInMBs"], 5) * (1 << 20),
 			dynamic:      assembly.FeatureOn("DynamicPartitioningConfiguration", dest["DynamicPartitioningConfiguration"]),
 			converts:     assembly.FeatureOn("DataFormatConversionConfiguration", dest["DataFormatConversionConfiguration"]),
-			uncompressed: dest["CompressionFormat"] == "UNCOMPRESSED",
+			uncompressed: assembly.Compression(dest) == assembly.DefaultCompression,
 		})
 	}
 	return s, nil

@@ -26,7 +26,7 @@ const (
 // offValues are the values a destination property has when no template ever set it: keeping one of these changes
 // nothing. Enabled false is how Firehose's own API switches a feature off.
 var offValues = map[string]any{
-	"CompressionFormat": "UNCOMPRESSED",
+	"CompressionFormat": assembly.DefaultCompression,
 	"FileExtension":     "",
 	"S3BackupMode":      "Disabled",
 	"CustomTimeZone":    "UTC",
@@ -60,7 +60,7 @@ func (c *comparison) kept(id string, b, h assembly.Resource) {
 				"write the setting's off value explicitly in the new template (this stack pins every destination setting it switches, stacks/pins.go), or replace the delivery stream by giving it a new name")
 		}
 		if merged := merge(bd, hd); assembly.FeatureOn("DataFormatConversionConfiguration", merged["DataFormatConversionConfiguration"]) {
-			if comp, _ := merged["CompressionFormat"].(string); comp != "" && comp != "UNCOMPRESSED" {
+			if comp := assembly.Compression(merged); comp != "" && comp != assembly.DefaultCompression {
 				c.add(Fails, id, h.Type, dest+"/CompressionFormat", fmt.Sprintf("after the update the stream would convert records with CompressionFormat %s; Firehose refuses format conversion with any S3 compression but UNCOMPRESSED (%s)", comp, conversionPage),
 					"set CompressionFormat UNCOMPRESSED in the same change (the stack does with format=parquet)")
 			}
