@@ -26,7 +26,7 @@ const (
 // offValues are the values a destination property has when no template ever set it: keeping one of these changes
 // nothing. Enabled false is how Firehose's own API switches a feature off.
 var offValues = map[string]any{
-	"CompressionFormat": "UNCOMPRESSED",
+	"CompressionFormat": assembly.DefaultCompression,
 	"FileExtension":     "",
 	"S3BackupMode":      "Disabled",
 	"CustomTimeZone":    "UTC",
@@ -59,8 +59,8 @@ func (c *comparison) kept(id string, b, h assembly.Resource) {
 			c.add(Fails, id, h.Type, path, fmt.Sprintf("the new template leaves out %s, but Firehose keeps the deployed value %s (%s): the stream would go on with a setting the template no longer has", k.path, show(k.value), firehoseMergePage),
 				"write the setting's off value explicitly in the new template (this stack pins every destination setting it switches, stacks/pins.go), or replace the delivery stream by giving it a new name")
 		}
-		if merged := merge(bd, hd); conversionOn(merged) {
-			if comp, _ := merged["CompressionFormat"].(string); comp != "" && comp != "UNCOMPRESSED" {
+		if merged := merge(bd, hd); assembly.FeatureOn("DataFormatConversionConfiguration", merged["DataFormatConversionConfiguration"]) {
+			if comp := assembly.Compression(merged); comp != "" && comp != assembly.DefaultCompression {
 				c.add(Fails, id, h.Type, dest+"/CompressionFormat", fmt.Sprintf("after the update the stream would convert records with CompressionFormat %s; Firehose refuses format conversion with any S3 compression but UNCOMPRESSED (%s)", comp, conversionPage),
 					"set CompressionFormat UNCOMPRESSED in the same change (the stack does with format=parquet)")
 			}
@@ -132,15 +132,4 @@ func merge(base, head map[string]any) map[string]any {
 		out[k] = hv
 	}
 	return out
-}
-
-// conversionOn reads DataFormatConversionConfiguration.Enabled, which defaults to true when the object is given
-// (https://docs.aws.amazon.com/firehose/latest/APIReference/API_DataFormatConversionConfiguration.html).
-func conversionOn(dest map[string]any) bool {
-	m, ok := dest["DataFormatConversionConfiguration"].(map[string]any)
-	if !ok {
-		return false
-	}
-	e, set := m["Enabled"].(bool)
-	return !set || e
 }

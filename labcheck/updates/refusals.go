@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
 )
 
 // AWS pages the findings cite.
@@ -94,12 +96,12 @@ var refusals = []refusal{
 		return &verdict{Fails, fmt.Sprintf("ShardCount %g -> %g: one UpdateShardCount call scales to at most double and at least half the current count (%s)", b, a, shardCountPage), wayOut, ""}
 	}},
 	{"AWS::Kinesis::Stream", "RetentionPeriodHours", func(before, after any) *verdict {
-		b, a, ok := numbers(before, after)
+		a, ok := assembly.Number(after)
+		b, bok := assembly.Number(before)
 		if before == nil {
-			b, ok = 24, after != nil // the default retention
-			a, _ = after.(float64)
+			b, bok = assembly.DefaultRetentionHours, true
 		}
-		if !ok || a >= b {
+		if !ok || !bok || a >= b {
 			return nil
 		}
 		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), "",
@@ -110,10 +112,11 @@ var refusals = []refusal{
 			"", ""}
 	}},
 	{"AWS::KinesisFirehose::DeliveryStream", "ExtendedS3DestinationConfiguration/DynamicPartitioningConfiguration", func(before, after any) *verdict {
-		if enabled(before) == enabled(after) {
+		was, is := assembly.FeatureOn("DynamicPartitioningConfiguration", before), assembly.FeatureOn("DynamicPartitioningConfiguration", after)
+		if was == is {
 			return nil
 		}
-		return &verdict{Fails, fmt.Sprintf("dynamic partitioning %v -> %v in place: Firehose enables it only when a stream is created and never disables it, and CloudFormation would update in place (%s)", enabled(before), enabled(after), dynamicPage),
+		return &verdict{Fails, fmt.Sprintf("dynamic partitioning %v -> %v in place: Firehose enables it only when a stream is created and never disables it, and CloudFormation would update in place (%s)", was, is, dynamicPage),
 			"replace the delivery stream by giving it a new name in the same change (this stack names it per layout)", ""}
 	}},
 }
@@ -135,17 +138,11 @@ func shardChain(b, a float64) []float64 {
 	return chain
 }
 
+// numbers reads a numeric property before and after the update; false unless both are numbers.
 func numbers(before, after any) (float64, float64, bool) {
-	b, bok := before.(float64)
-	a, aok := after.(float64)
+	b, bok := assembly.Number(before)
+	a, aok := assembly.Number(after)
 	return b, a, bok && aok
-}
-
-// enabled reads DynamicPartitioningConfiguration.Enabled (absent: off).
-func enabled(v any) bool {
-	m, _ := v.(map[string]any)
-	e, _ := m["Enabled"].(bool)
-	return e
 }
 
 // serde names a SerdeInfo's library.

@@ -50,6 +50,10 @@ func TestFirehoseKeepsWhatTheTemplateLeavesOut(t *testing.T) {
 		{"an intrinsic is a value", `{"BucketARN":{"Fn::GetAtt":["B","Arn"]}}`, `{"BucketARN":{"Fn::Join":["",["arn:aws:s3:::b"]]}}`, nil},
 		{"an off value left out", `{"CompressionFormat":"UNCOMPRESSED","FileExtension":"","ProcessingConfiguration":{"Enabled":false}}`, `{}`,
 			[]string{"KEEPS|CompressionFormat|off value", "KEEPS|FileExtension", "KEEPS|ProcessingConfiguration"}},
+		// Enabled defaults to true once the object is given (assembly.FeatureOn), so the GZIP the head keeps is refused.
+		{"conversion given without Enabled", `{"CompressionFormat":"GZIP"}`,
+			`{"CompressionFormat":"GZIP","DataFormatConversionConfiguration":{"SchemaConfiguration":{"TableName":"t"}}}`,
+			[]string{"FAILS|CompressionFormat|refuses format conversion"}},
 		{"everything pinned", `{"CompressionFormat":"GZIP","DataFormatConversionConfiguration":{"Enabled":false},"FileExtension":""}`,
 			`{"CompressionFormat":"UNCOMPRESSED","DataFormatConversionConfiguration":{"Enabled":true,"SchemaConfiguration":{"TableName":"t"}},"FileExtension":".parquet"}`, nil},
 	} {
@@ -125,5 +129,26 @@ func TestARenamedStackIsASecondDeployment(t *testing.T) {
 	f := left("TenantMetricsLab", []string{"alice-TenantMetricsLab"})
 	if f.Word != Keeps || !strings.Contains(f.String(), "cdk destroy TenantMetricsLab") || !strings.Contains(f.String(), "billing") {
 		t.Errorf("%s", f)
+	}
+}
+
+// TestRetentionFindings: a shorter retention loses records, read from a number or a numeric string, and a base
+// without RetentionPeriodHours has Kinesis' 24 hours.
+func TestRetentionFindings(t *testing.T) {
+	check := refusals[1].check
+	if refusals[1].path != "RetentionPeriodHours" {
+		t.Fatal("refusals[1] is not RetentionPeriodHours")
+	}
+	for _, tc := range []struct {
+		before, after any
+		loses         bool
+	}{
+		{48.0, 24.0, true}, {"48", "24", true}, {nil, 48.0, false}, {48.0, nil, false}, {24.0, 48.0, false},
+		{nil, "48", false}, {map[string]any{"Ref": "Hours"}, 24.0, false},
+	} {
+		v := check(tc.before, tc.after)
+		if (v != nil && v.word == LosesData) != tc.loses {
+			t.Errorf("%#v -> %#v: %+v, want LOSES DATA %v", tc.before, tc.after, v, tc.loses)
+		}
 	}
 }
