@@ -37,8 +37,12 @@ func explain(fs *flag.FlagSet, err error, takers func(flag string) []string) str
 		if takers == nil {
 			return msg
 		}
-		if cmds := takers(name); len(cmds) > 0 {
-			msg += fmt.Sprintf(" (%s takes it)", strings.Join(cmds, ", "))
+		switch cmds := takers(name); len(cmds) {
+		case 0:
+		case 1:
+			msg += fmt.Sprintf(" (%s takes it)", cmds[0])
+		default:
+			msg += fmt.Sprintf(" (%s take it)", strings.Join(cmds, ", "))
 		}
 		return msg
 	}
