@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -27,7 +26,7 @@ func checkUpdate(ctx context.Context, a *account, cfg config.Config, cdkOut stri
 		f.note("no synthesized template of %s in %s: the update was not analysed (make preflight synthesizes first)", stackName, cdkOut)
 		return nil
 	}
-	spec, err := cfnspec.Load(specPath())
+	spec, err := cfnspec.Installed(repoRoot())
 	if errors.Is(err, cfnspec.ErrMissing) {
 		f.note("%v: the update was not analysed", err)
 		return nil
@@ -108,10 +107,10 @@ func resolveName(v any, resources map[string]string) (string, bool) {
 	return "", false
 }
 
-// specPath is the CDK CLI's specification in this repository, wherever labcheck runs from inside it.
-func specPath() string {
+// repoRoot is the repository labcheck runs in, from any folder inside it, for the CDK CLI's specification.
+func repoRoot() string {
 	if root, err := modroot.Find(); err == nil {
-		return filepath.Join(root, cfnspec.Path)
+		return root
 	}
-	return cfnspec.Path
+	return "."
 }

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/awsclient"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/cli"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/verify"
 )
@@ -32,69 +33,80 @@ and --expect (if given) holds; 1 otherwise, with one line saying why (naming the
 counts when records were diverted); 2 for usage errors.
 `
 
-func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("verify", "producer verify (--bucket NAME | --stack NAME) [flags]", verifyDetails, stderr)
-	bucket := fs.String("bucket", "", "bucket the delivery stream writes to")
-	stack := fs.String("stack", "", "read the bucket from this deployed stack's BucketName output, e.g. TenantMetricsLab")
-	prefix := fs.String("prefix", "", "key prefix of delivered objects (default: the stack's DataPrefix output with --stack, else "+lab.DefaultPrefix+")")
-	errorPrefix := fs.String("error-prefix", "", "key prefix of the records Firehose could not convert, partition, process or deliver (default: the stack's ErrorPrefix output with --stack, else "+verify.DefaultErrorPrefix+")")
-	since := fs.Duration("since", 0, "only objects modified this recently, e.g. 15m (0: all)")
-	expect := fs.Int("expect", 0, "require at least this many distinct events (0: no check)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	var aws awsclient.Options
-	registerAWSFlags(fs, &aws, "S3 endpoint, e.g. http://127.0.0.1:9000 for a local S3 (path-style)")
-	if code, ok := parseFlags(fs, func() error { return fs.Parse(args) }); !ok {
-		return code
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:     "verify",
+		Synopsis: "(--bucket NAME | --stack NAME) [flags]",
+		Summary:  "check what Firehose delivered to S3 and give a verdict",
+		Details:  verifyDetails,
+		Setup: func(fs *flag.FlagSet) cli.Action {
+			var o verifyFlags
+			fs.StringVar(&o.bucket, "bucket", "", "bucket the delivery stream writes to")
+			fs.StringVar(&o.stack, "stack", "", "read the bucket from this deployed stack's BucketName output, e.g. TenantMetricsLab")
+			fs.StringVar(&o.prefix, "prefix", "", "key prefix of delivered objects (default: the stack's DataPrefix output with --stack, else "+lab.DefaultPrefix+")")
+			fs.StringVar(&o.errorPrefix, "error-prefix", "", "key prefix of the records Firehose could not convert, partition, process or deliver (default: the stack's ErrorPrefix output with --stack, else "+verify.DefaultErrorPrefix+")")
+			fs.DurationVar(&o.since, "since", 0, "only objects modified this recently, e.g. 15m (0: all)")
+			fs.IntVar(&o.expect, "expect", 0, "require at least this many distinct events (0: no check)")
+			fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+			registerAWSFlags(fs, &o.aws, "S3 endpoint, e.g. http://127.0.0.1:9000 for a local S3 (path-style)")
+			return func(ctx context.Context, c *cli.Call) int { return runVerify(ctx, c, o) }
+		},
 	}
+}
+
+// verifyFlags are verify's flags.
+type verifyFlags struct {
+	bucket, stack, prefix, errorPrefix string
+	since                              time.Duration
+	expect                             int
+	json                               bool
+	aws                                awsclient.Options
+}
+
+func runVerify(ctx context.Context, c *cli.Call, o verifyFlags) int {
 	switch {
-	case fs.NArg() > 0:
-		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	case (*bucket == "") == (*stack == ""):
-		return usageError(fs, "give exactly one of --bucket and --stack")
-	case *since < 0 || *expect < 0:
-		return usageError(fs, "--since and --expect must not be negative")
+	case (o.bucket == "") == (o.stack == ""):
+		return c.Usagef("give exactly one of --bucket and --stack")
+	case o.since < 0 || o.expect < 0:
+		return c.Usagef("--since and --expect must not be negative")
 	}
 	// One configuration (and one credentials check) serves both the stack lookup and S3.
-	cfg, err := awsclient.Load(ctx, aws)
+	cfg, err := awsclient.Load(ctx, o.aws)
 	if err != nil {
-		fmt.Fprintf(stderr, "producer verify: %v\n", err)
-		return exitFailure
+		return c.Fail(err)
 	}
-	if *stack != "" {
-		outputs, err := awsclient.StackOutputs(ctx, cfg, *stack, "BucketName")
+	if o.stack != "" {
+		outputs, err := awsclient.StackOutputs(ctx, cfg, o.stack, "BucketName")
 		if err != nil {
-			fmt.Fprintf(stderr, "producer verify: %v\n", err)
-			return exitFailure
+			return c.Fail(err)
 		}
-		*bucket = outputs["BucketName"]
-		if *prefix == "" {
+		o.bucket = outputs["BucketName"]
+		if o.prefix == "" {
 			// A stack deployed before the DataPrefix output existed has none: verify.Run then takes the default
 			// prefix, which is where such a stack wrote.
-			*prefix = outputs["DataPrefix"]
+			o.prefix = outputs["DataPrefix"]
 		}
-		if *errorPrefix == "" {
+		if o.errorPrefix == "" {
 			// Likewise for ErrorPrefix: such a stack wrote its failed records under verify.DefaultErrorPrefix.
-			*errorPrefix = outputs["ErrorPrefix"]
+			o.errorPrefix = outputs["ErrorPrefix"]
 		}
 	}
-	client := awsclient.S3(cfg, aws)
+	client := awsclient.S3(cfg, o.aws)
 	start := time.Now()
-	report, err := verify.Run(ctx, client, verify.Options{Bucket: *bucket, Prefix: *prefix, ErrorPrefix: *errorPrefix, Since: *since, Expect: *expect})
+	report, err := verify.Run(ctx, client, verify.Options{Bucket: o.bucket, Prefix: o.prefix, ErrorPrefix: o.errorPrefix, Since: o.since, Expect: o.expect})
 	if err != nil {
-		fmt.Fprintf(stderr, "producer verify: %v\n", err)
-		return exitFailure
+		return c.Fail(err)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
+	if o.json {
+		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(report)
 	} else {
-		fmt.Fprint(stdout, report.Text())
-		fmt.Fprintf(stderr, "producer verify: read in %.1fs\n", time.Since(start).Seconds())
+		fmt.Fprint(c.Stdout, report.Text())
+		fmt.Fprintf(c.Stderr, "%s: read in %.1fs\n", c.Name(), time.Since(start).Seconds())
 	}
 	if !report.OK {
-		fmt.Fprintf(stderr, "producer verify: FAILED: %s\n", report.Reason)
-		return exitFailure
+		return c.Fail(fmt.Errorf("FAILED: %s", report.Reason))
 	}
-	return exitOK
+	return cli.ExitOK
 }

@@ -83,7 +83,7 @@ func TestTaggingTableIsCurrent(t *testing.T) {
 func loadSpec(t *testing.T) *cfnspec.Spec {
 	t.Helper()
 	slow.Test(t, "reads the CDK CLI's service specification")
-	spec, err := cfnspec.Load(filepath.Join("..", cfnspec.Path))
+	spec, err := cfnspec.Installed("..")
 	if errors.Is(err, cfnspec.ErrMissing) && os.Getenv("CI") != "true" {
 		t.Skip(err)
 	}

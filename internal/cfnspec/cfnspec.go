@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -50,11 +51,24 @@ var ErrMissing = errors.New("the CDK CLI's service specification (node_modules/a
 // Path is where npm installs the specification, relative to the repository root.
 var Path = filepath.Join("node_modules", "aws-cdk", "db.json.gz")
 
-// Load reads the specification from a db.json.gz.
+// Installed reads the specification npm installed in the repository at root; ErrMissing when it is not there.
+func Installed(root string) (*Spec, error) {
+	path := filepath.Join(root, Path)
+	s, err := Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w (%s)", ErrMissing, path)
+	}
+	return s, err
+}
+
+// Load reads the specification from a db.json.gz at path.
 func Load(path string) (*Spec, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, missingFile(path)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrMissing, err)
+		return nil, fmt.Errorf("read the service specification: %w", err)
 	}
 	defer f.Close()
 	z, err := gzip.NewReader(f)
@@ -92,6 +106,14 @@ func Load(path string) (*Spec, error) {
 	}
 	return s, nil
 }
+
+// missingFile names a specification file that is not there; errors.Is sees fs.ErrNotExist.
+type missingFile string
+
+func (m missingFile) Error() string {
+	return "the service specification " + string(m) + " does not exist"
+}
+func (missingFile) Unwrap() error { return fs.ErrNotExist }
 
 // Lookup returns a resource type's specification; ok is false for types it does not know (custom resources).
 func (s *Spec) Lookup(typ string) (*Resource, bool) {

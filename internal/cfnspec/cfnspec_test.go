@@ -2,8 +2,10 @@ package cfnspec
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
@@ -12,7 +14,7 @@ import (
 // TestReadsTheCLIsSpecification checks facts the update analysis relies on against the installed specification.
 func TestReadsTheCLIsSpecification(t *testing.T) {
 	slow.Test(t, "reads the CDK CLI's 2.6 MB service specification")
-	s, err := Load(filepath.Join("..", "..", Path))
+	s, err := Installed(filepath.Join("..", ".."))
 	if errors.Is(err, ErrMissing) && os.Getenv("CI") != "true" {
 		t.Skip(err)
 	}
@@ -42,5 +44,19 @@ func TestReadsTheCLIsSpecification(t *testing.T) {
 	}
 	if _, ok := s.Lookup("Custom::S3AutoDeleteObjects"); ok {
 		t.Error("a custom resource has no specification")
+	}
+}
+
+// TestAMissingFileIsNamed: a path the user gave is reported as theirs; only the installed one points at npm ci.
+func TestAMissingFileIsNamed(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nonexistent")
+	_, err := Load(missing)
+	if err == nil || errors.Is(err, ErrMissing) || !errors.Is(err, fs.ErrNotExist) ||
+		!strings.Contains(err.Error(), missing+" does not exist") || strings.Contains(err.Error(), "npm") {
+		t.Errorf("Load(%s): %v", missing, err)
+	}
+	_, err = Installed(t.TempDir())
+	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "npm ci") {
+		t.Errorf("Installed in an empty folder: %v", err)
 	}
 }

@@ -27,7 +27,7 @@ type Faults struct {
 	DropBefore      float64 // per request: close the connection without forwarding
 	DropAfter       float64 // per request: forward, then close the connection instead of answering
 	Seed            uint64
-	UpstreamBaseURL string // e.g. http://127.0.0.1:4568
+	UpstreamBaseURL string // e.g. http://127.0.0.1:4567
 }
 
 // Counts say what the proxy injected.

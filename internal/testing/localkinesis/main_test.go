@@ -29,7 +29,7 @@ func TestServesTheLabStreamAndPrintsTheSendCommand(t *testing.T) {
 	l.Close()
 	ctx, cancel := context.WithCancel(t.Context())
 	var out syncBuffer
-	done := make(chan error, 1)
+	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"--port", itoa(port)}, &out, &out) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(out.String(), "go run ./producer send") && time.Now().Before(deadline) {
@@ -44,18 +44,29 @@ func TestServesTheLabStreamAndPrintsTheSendCommand(t *testing.T) {
 		t.Fatalf("stream %s on %s: %v", lab.DefaultStreamName, endpoint, err)
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d after Ctrl-C\n%s", code, out.String())
 	}
 }
 
-func TestBadFlagExits2(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(t.Context(), []string{"--shards", "0"}, &out, &out); exitCode(err) != 2 {
-		t.Errorf("--shards 0: %v", err)
-	}
-	if err := run(t.Context(), []string{"--nope"}, &out, &out); exitCode(err) != 2 {
-		t.Errorf("--nope: %v", err)
+// TestCommandLine: the command's flags parse as every command's do (package cli), before any emulator starts.
+func TestCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		code       int
+		out, inErr string
+	}{
+		{[]string{"--nope"}, 2, "", "unknown flag --nope"},
+		{[]string{"--shards", "0"}, 2, "", "--shards 0: must be 1 to"},
+		{[]string{"extra"}, 2, "", `unexpected argument "extra"`},
+		{[]string{"--help"}, 0, "-port int", ""},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), tc.args, &stdout, &stderr)
+		if code != tc.code || !strings.Contains(stdout.String(), tc.out) || !strings.Contains(stderr.String(), tc.inErr) ||
+			strings.Count(stderr.String(), "\n") > 5 || (tc.code == 0) != (stderr.Len() == 0) {
+			t.Errorf("%v: exit %d, want %d\nstdout %q\nstderr %q", tc.args, code, tc.code, stdout.String(), stderr.String())
+		}
 	}
 }
 

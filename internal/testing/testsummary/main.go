@@ -6,13 +6,17 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/cli"
 )
 
 // event is one line of `go test -json` (cmd/test2json).
@@ -32,16 +36,34 @@ type counts struct {
 }
 
 func main() {
-	c, err := summarize(os.Stdin, os.Stdout)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "testsummary: %v\n", err)
-		os.Exit(1)
-	}
-	printSlowest(os.Stdout, c.elapsed, 5)
-	fmt.Printf("tests: %d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped)
-	if c.failed > 0 || c.failedPackages > 0 {
-		os.Exit(1)
-	}
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the command line: it takes no flags but --help, reads stdin and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return cli.Run(ctx, &cli.Command{
+		Name:     "testsummary",
+		Synopsis: "< GO_TEST_JSON",
+		Summary:  "summarizes go test -json: a line per package, failed tests' output, and the counts",
+		Details: `Reads go test -json on stdin and prints one line per package (as go test does), the full output of every
+failed test, the slowest packages, and a last line counting the tests: "tests: N passed, N failed, N skipped".
+Exit 1 when a test or a package failed (a build error included).
+`,
+		Setup: func(*flag.FlagSet) cli.Action {
+			return func(_ context.Context, c *cli.Call) int {
+				n, err := summarize(stdin, c.Stdout)
+				if err != nil {
+					return c.Fail(err)
+				}
+				printSlowest(c.Stdout, n.elapsed, 5)
+				fmt.Fprintf(c.Stdout, "tests: %d passed, %d failed, %d skipped\n", n.passed, n.failed, n.skipped)
+				if n.failed > 0 || n.failedPackages > 0 {
+					return cli.ExitFinding
+				}
+				return cli.ExitOK
+			}
+		},
+	}, args, stdout, stderr)
 }
 
 // summarize reads the JSON events from r and writes package lines and failed tests' output to w.

@@ -36,3 +36,28 @@ func TestSummarizeCountsAndShowsFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandLine: the whole command over its arguments and stdin, with the exit statuses every command uses.
+func TestCommandLine(t *testing.T) {
+	pass := `{"Action":"pass","Package":"p","Test":"TestA"}` + "\n"
+	fail := `{"Action":"fail","Package":"p","Test":"TestB"}` + "\n"
+	for _, tc := range []struct {
+		args       []string
+		stdin      string
+		code       int
+		out, inErr string
+	}{
+		{nil, pass, 0, "tests: 1 passed, 0 failed, 0 skipped", ""},
+		{nil, pass + fail, 1, "tests: 1 passed, 1 failed, 0 skipped", ""},
+		{[]string{"--verbose"}, pass, 2, "", "unknown flag --verbose"},
+		{[]string{"out.json"}, pass, 2, "", `unexpected argument "out.json"`},
+		{[]string{"--help"}, "", 0, "Usage: testsummary < GO_TEST_JSON", ""},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(t.Context(), tc.args, strings.NewReader(tc.stdin), &stdout, &stderr)
+		if code != tc.code || !strings.Contains(stdout.String(), tc.out) || !strings.Contains(stderr.String(), tc.inErr) ||
+			strings.Count(stderr.String(), "\n") > 5 {
+			t.Errorf("%v: exit %d, want %d\nstdout %q\nstderr %q", tc.args, code, tc.code, stdout.String(), stderr.String())
+		}
+	}
+}
