@@ -15,7 +15,7 @@ var appKey = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 
 // integerForm is how an integer context value must be written: -c values are strings, and "+2", " 2" or "0x2"
 // are more likely slips than numbers the user meant.
-const integerForm = "written in plain decimal digits (no sign, spaces or other characters) or as a JSON integer in cdk.json"
+const integerForm = "in plain decimal digits (no sign, spaces or 0x)"
 
 // FromContext builds a Config from CDK context values (cdk.json and -c overrides) over the defaults, and
 // validates it. The error names every bad key, its value and what is allowed, each key once.

@@ -24,7 +24,7 @@ func (c Config) check(p *problems) {
 			on.NamePrefix = ""
 		}
 		if s.Needs != "" && !featureOn(c, s.Needs) && s.value(c) != s.value(def) {
-			p.invalid(s.Key, s.value(c), "needs "+s.Needs+"=true (with "+s.Needs+"=false "+s.needsWhy+"): leave "+s.Key+" unset (its default is "+quoteEmpty(s.value(def))+") or set "+s.Needs+"=true")
+			p.invalid(s.Key, s.value(c), "needs "+s.Needs+"=true ("+s.Needs+"=false: "+s.needsWhy+"); leave "+s.Key+" unset (default "+quoteEmpty(s.value(def))+") or set "+s.Needs+"=true")
 			continue
 		}
 		if s.Needs != "" && !featureOn(c, s.Needs) {

@@ -160,7 +160,7 @@ func integer(key string, field func(*Config) *int, r span, doc string) Setting {
 		},
 		value:    func(c Config) string { return strconv.Itoa(*field(&c)) },
 		parse:    intParser(field),
-		parseWhy: func(c Config) string { return "must be " + r.allowed(c) + ", " + integerForm },
+		parseWhy: func(c Config) string { return "must be " + r.allowed(c) + " " + integerForm },
 	}
 }
 
@@ -174,7 +174,7 @@ func intChoice(key string, field func(*Config) *int, values []int, doc string) S
 	s.problem = func(c Config) string { return e.problem(c, strconv.Itoa(*field(&c))) }
 	s.value = func(c Config) string { return strconv.Itoa(*field(&c)) }
 	s.parse = intParser(field)
-	s.parseWhy = func(Config) string { return "must be one of " + strings.Join(e.values, ", ") + ", " + integerForm }
+	s.parseWhy = func(Config) string { return "must be one of " + strings.Join(e.values, ", ") + " " + integerForm }
 	return s
 }
 

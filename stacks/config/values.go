@@ -123,11 +123,13 @@ func (e enum) problem(c Config, v string) string {
 	if slices.Contains(allowed, v) {
 		return ""
 	}
-	hint := didYouMean(v, allowed)
 	if because != "" {
-		return because + hint
+		if slices.Contains(e.values, v) {
+			return because // a valid value the other keys exclude: a spelling hint would mislead
+		}
+		return because + didYouMean(v, allowed)
 	}
-	return "must be one of " + strings.Join(allowed, ", ") + hint
+	return "must be one of " + strings.Join(allowed, ", ") + didYouMean(v, allowed)
 }
 
 // text is the rule of a free-form string key: what is allowed, in words the reference and the errors share, and
