@@ -40,8 +40,8 @@ var Settings = []Setting{
 	integer("retentionHours", func(c *Config) *int { return &c.RetentionHours }, span{lo: MinRetentionHours, hi: MaxRetentionHours},
 		"Hours the stream keeps records: {allowed}."),
 	str("deliveryStreamName", func(c *Config) *string { return &c.DeliveryStreamName },
-		streamNameRule(MaxDeliveryStreamNameLen, "with namePrefix and, under partitioning=tenant, "+TenantLayoutSuffix, Config.FirehoseStreamName),
-		"Firehose stream name (before `namePrefix`): {allowed}. With `partitioning=tenant` the stream is named `<deliveryStreamName>"+TenantLayoutSuffix+"`, so switching the layout replaces it (Firehose cannot switch dynamic partitioning in place)."),
+		streamNameRule(MaxDeliveryStreamNameLen, "with namePrefix and, under partitioning=tenant, the "+TenantLayoutSuffix+" suffix", Config.FirehoseStreamName),
+		"Firehose stream name (before `namePrefix`): {allowed}. With `partitioning=tenant` it is named `<deliveryStreamName>"+TenantLayoutSuffix+"`, so switching the layout replaces it (Firehose cannot switch dynamic partitioning in place)."),
 	str("bucketName", func(c *Config) *string { return &c.BucketName }, bucketNameRule,
 		"An existing general-purpose bucket ({allowed}) to write into instead of creating one; the stack only references it: no bucket policy, never emptied or deleted. Empty: the stack creates a bucket."),
 	str("prefix", func(c *Config) *string { return &c.Prefix }, prefixRule,
@@ -53,7 +53,7 @@ var Settings = []Setting{
 	integer("bufferIntervalSeconds", func(c *Config) *int { return &c.BufferIntervalSeconds }, span{lo: 0, hi: MaxBufferIntervalSeconds},
 		"Firehose buffer interval in seconds: {allowed}. Unset, it follows `partitioning=tenant`, which needs at least "+strconv.Itoa(MinDynamicPartitioningIntervalSeconds)+" (no zero buffering with dynamic partitioning)."),
 	choice("compression", func(c *Config) *string { return &c.Compression }, enum{values: Compressions, narrow: compressionsFor},
-		"Compression of delivered objects: {allowed}; with `query=true` "+orList(codes(QueryCompressions))+", which Athena reads as they are. Unset, it follows `format=parquet`, which needs `UNCOMPRESSED` (the Parquet serializer compresses); set to anything else with it, it is refused."),
+		"Compression of delivered objects: {allowed}; with `query=true` only "+orList(codes(QueryCompressions))+", which Athena reads as they are. Unset, it follows `format=parquet`, which needs `UNCOMPRESSED` (the Parquet serializer compresses); set to anything else with it, it is refused."),
 	intChoice("logRetentionDays", func(c *Config) *int { return &c.LogRetentionDays }, LogRetentionDays,
 		"Retention of the stack's log groups: a finite CloudWatch Logs period, {allowed}."),
 	boolean("retain", func(c *Config) *bool { return &c.Retain },
@@ -72,7 +72,7 @@ var Settings = []Setting{
 	boolean("monitoring", func(c *Config) *bool { return &c.Monitoring },
 		"Deploy the CloudWatch alarms and the pipeline dashboard."),
 	str("alarmEmail", func(c *Config) *string { return &c.AlarmEmail }, emailRule,
-		"An e-mail address ({allowed}): creates an encrypted SNS topic with that subscription and wires every alarm to it. Empty: no topic.").
+		"Alarm notifications: {allowed} creates an encrypted SNS topic with that subscription and wires every alarm to it. Empty: no topic.").
 		needs("monitoring", "without alarms there is nothing to notify about"),
 	boolean("query", func(c *Config) *bool { return &c.Query },
 		"Declare the Glue table, the Athena workgroup, its results bucket and the saved queries over the delivered data (see [querying](querying.md))."),
