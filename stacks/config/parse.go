@@ -74,6 +74,37 @@ func lookup(key string) (Setting, bool) {
 	return Setting{}, false
 }
 
+// stringParser, intParser and boolParser set a field from a context value, reporting whether it had the type.
+func stringParser(field func(*Config) *string) func(c *Config, raw any) bool {
+	return func(c *Config, raw any) bool {
+		s, ok := raw.(string)
+		if ok {
+			*field(c) = s
+		}
+		return ok
+	}
+}
+
+func intParser(field func(*Config) *int) func(c *Config, raw any) bool {
+	return func(c *Config, raw any) bool {
+		n, ok := parseInt(raw)
+		if ok {
+			*field(c) = n
+		}
+		return ok
+	}
+}
+
+func boolParser(field func(*Config) *bool) func(c *Config, raw any) bool {
+	return func(c *Config, raw any) bool {
+		v, ok := parseBool(raw)
+		if ok {
+			*field(c) = v
+		}
+		return ok
+	}
+}
+
 // parseInt accepts a JSON number with no fraction (cdk.json) or a string of decimal digits (-c key=value).
 func parseInt(raw any) (int, bool) {
 	switch v := raw.(type) {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -79,10 +80,10 @@ func (c Config) crossRules(p *problems) {
 	}
 	if c.Partitioning == PartitioningTenant {
 		if c.BufferSizeMiB < MinDynamicPartitioningBufferMiB {
-			bad("bufferSizeMiB", c.BufferSizeMiB, "partitioning=tenant needs bufferSizeMiB >= "+itoa(MinDynamicPartitioningBufferMiB)+" (Firehose's minimum with dynamic partitioning); leave bufferSizeMiB unset and it follows partitioning")
+			bad("bufferSizeMiB", c.BufferSizeMiB, "partitioning=tenant needs bufferSizeMiB >= "+strconv.Itoa(MinDynamicPartitioningBufferMiB)+" (Firehose's minimum with dynamic partitioning); leave bufferSizeMiB unset and it follows partitioning")
 		}
 		if c.BufferIntervalSeconds < MinDynamicPartitioningIntervalSeconds {
-			bad("bufferIntervalSeconds", c.BufferIntervalSeconds, "partitioning=tenant needs bufferIntervalSeconds >= "+itoa(MinDynamicPartitioningIntervalSeconds)+" (no zero buffering with dynamic partitioning); leave bufferIntervalSeconds unset and it follows partitioning")
+			bad("bufferIntervalSeconds", c.BufferIntervalSeconds, "partitioning=tenant needs bufferIntervalSeconds >= "+strconv.Itoa(MinDynamicPartitioningIntervalSeconds)+" (no zero buffering with dynamic partitioning); leave bufferIntervalSeconds unset and it follows partitioning")
 		}
 		if !strings.Contains(c.ErrorPrefix, errorOutputType) {
 			bad("errorPrefix", c.ErrorPrefix, "partitioning=tenant needs an errorPrefix with "+errorOutputType+" (Firehose requires it with dynamic partitioning)")
@@ -98,7 +99,7 @@ func (c Config) crossRules(p *problems) {
 			bad("query", c.Query, "format=parquet needs query=true: Firehose converts records with the schema of the stack's Glue table")
 		}
 		if c.BufferSizeMiB < MinFormatConversionBufferMiB {
-			bad("bufferSizeMiB", c.BufferSizeMiB, "format=parquet needs bufferSizeMiB >= "+itoa(MinFormatConversionBufferMiB)+" (Firehose's minimum with record format conversion); leave bufferSizeMiB unset and it follows format")
+			bad("bufferSizeMiB", c.BufferSizeMiB, "format=parquet needs bufferSizeMiB >= "+strconv.Itoa(MinFormatConversionBufferMiB)+" (Firehose's minimum with record format conversion); leave bufferSizeMiB unset and it follows format")
 		}
 	}
 }

@@ -21,7 +21,6 @@ type Setting struct {
 	needsWhy string
 
 	allowedDoc string                        // the rule's allowed values in the reference's Markdown
-	allowed    func(c Config) string         // the same for errors: what the value must be, given the other keys
 	problem    func(c Config) string         // why the key's value in c breaks its own rule, or ""
 	parse      func(c *Config, raw any) bool // sets the field from a context value; false if raw is not one
 	parseWhy   func(c Config) string         // what a context value of the key must look like
@@ -33,14 +32,14 @@ var Settings = []Setting{
 	str("namePrefix", func(c *Config) *string { return &c.NamePrefix }, namePrefixRule,
 		"Prefix of the stack and every named resource (`alice-TenantMetricsLab`, `alice-tenant-metrics-stream`, ...), so several people can share an account: {allowed}. In Glue names `-` becomes `_`."),
 	str("streamName", func(c *Config) *string { return &c.StreamName },
-		streamNameRule(MaxStreamNameLen, "with namePrefix", Config.KinesisStreamName),
+		streamNameRule(maxStreamNameLen, "with namePrefix", Config.KinesisStreamName),
 		"Kinesis data stream name (before `namePrefix`): {allowed}."),
 	integer("shardCount", func(c *Config) *int { return &c.ShardCount }, span{lo: 1, hi: MaxShardCount},
 		"Provisioned shards of the stream: {allowed} (a guard against typos: a shard costs about $11 a month; raise `MaxShardCount` deliberately)."),
 	integer("retentionHours", func(c *Config) *int { return &c.RetentionHours }, span{lo: MinRetentionHours, hi: MaxRetentionHours},
 		"Hours the stream keeps records: {allowed}."),
 	str("deliveryStreamName", func(c *Config) *string { return &c.DeliveryStreamName },
-		streamNameRule(MaxDeliveryStreamNameLen, "with namePrefix and, under partitioning=tenant, the "+TenantLayoutSuffix+" suffix", Config.FirehoseStreamName),
+		streamNameRule(maxDeliveryStreamNameLen, "with namePrefix and, under partitioning=tenant, the "+TenantLayoutSuffix+" suffix", Config.FirehoseStreamName),
 		"Firehose stream name (before `namePrefix`): {allowed}. With `partitioning=tenant` it is named `<deliveryStreamName>"+TenantLayoutSuffix+"`, so switching the layout replaces it (Firehose cannot switch dynamic partitioning in place)."),
 	str("bucketName", func(c *Config) *string { return &c.BucketName }, bucketNameRule,
 		"An existing general-purpose bucket ({allowed}) to write into instead of creating one; the stack only references it: no bucket policy, never emptied or deleted. Empty: the stack creates a bucket."),
@@ -98,16 +97,6 @@ func Keys() []string {
 	return keys
 }
 
-// setting returns the Setting of key; the keys are the table's own, so a missing one is a programming error.
-func setting(key string) Setting {
-	for _, s := range Settings {
-		if s.Key == key {
-			return s
-		}
-	}
-	panic("config: no setting " + key)
-}
-
 // needs marks s as mattering only with the boolean key feature true; why says what is missing without it.
 func (s Setting) needs(feature, why string) Setting {
 	s.Needs, s.needsWhy = feature, why
@@ -117,41 +106,26 @@ func (s Setting) needs(feature, why string) Setting {
 func str(key string, field func(*Config) *string, rule text, doc string) Setting {
 	return Setting{Key: key, Doc: doc,
 		allowedDoc: rule.allowed,
-		allowed:    func(Config) string { return rule.allowed },
 		problem:    rule.problem,
 		value:      func(c Config) string { return *field(&c) },
-		parse: func(c *Config, raw any) bool {
-			s, ok := raw.(string)
-			if ok {
-				*field(c) = s
-			}
-			return ok
-		},
-		parseWhy: func(Config) string { return "must be a string: " + rule.allowed },
+		parse:      stringParser(field),
+		parseWhy:   func(Config) string { return "must be a string: " + rule.allowed },
 	}
 }
 
 func choice(key string, field func(*Config) *string, e enum, doc string) Setting {
 	return Setting{Key: key, Doc: doc,
 		allowedDoc: e.doc(),
-		allowed:    func(Config) string { return "one of " + strings.Join(e.values, ", ") },
 		problem:    func(c Config) string { return e.problem(c, *field(&c)) },
 		value:      func(c Config) string { return *field(&c) },
-		parse: func(c *Config, raw any) bool {
-			s, ok := raw.(string)
-			if ok {
-				*field(c) = s
-			}
-			return ok
-		},
-		parseWhy: func(Config) string { return "must be one of " + strings.Join(e.values, ", ") },
+		parse:      stringParser(field),
+		parseWhy:   func(Config) string { return "must be one of " + strings.Join(e.values, ", ") },
 	}
 }
 
 func integer(key string, field func(*Config) *int, r span, doc string) Setting {
 	return Setting{Key: key, Doc: doc,
 		allowedDoc: r.doc(),
-		allowed:    r.allowed,
 		problem: func(c Config) string {
 			if lo, hi := r.limits(c); *field(&c) < lo || *field(&c) > hi {
 				return "must be " + r.allowed(c)
@@ -170,45 +144,20 @@ func intChoice(key string, field func(*Config) *int, values []int, doc string) S
 	for i, v := range values {
 		e.values[i] = strconv.Itoa(v)
 	}
-	s := choice(key, nil, e, doc)
-	s.problem = func(c Config) string { return e.problem(c, strconv.Itoa(*field(&c))) }
-	s.value = func(c Config) string { return strconv.Itoa(*field(&c)) }
-	s.parse = intParser(field)
-	s.parseWhy = func(Config) string { return "must be one of " + strings.Join(e.values, ", ") + " " + integerForm }
-	return s
+	return Setting{Key: key, Doc: doc,
+		allowedDoc: e.doc(),
+		problem:    func(c Config) string { return e.problem(c, strconv.Itoa(*field(&c))) },
+		value:      func(c Config) string { return strconv.Itoa(*field(&c)) },
+		parse:      intParser(field),
+		parseWhy:   func(Config) string { return "must be one of " + strings.Join(e.values, ", ") + " " + integerForm },
+	}
 }
 
 func boolean(key string, field func(*Config) *bool, doc string) Setting {
 	return Setting{Key: key, Doc: doc,
-		allowed: func(Config) string { return "true or false" },
-		problem: func(Config) string { return "" },
-		value:   func(c Config) string { return strconv.FormatBool(*field(&c)) },
-		parse: func(c *Config, raw any) bool {
-			v, ok := parseBool(raw)
-			if ok {
-				*field(c) = v
-			}
-			return ok
-		},
+		problem:  func(Config) string { return "" },
+		value:    func(c Config) string { return strconv.FormatBool(*field(&c)) },
+		parse:    boolParser(field),
 		parseWhy: func(Config) string { return "must be true or false" },
 	}
-}
-
-func intParser(field func(*Config) *int) func(c *Config, raw any) bool {
-	return func(c *Config, raw any) bool {
-		n, ok := parseInt(raw)
-		if ok {
-			*field(c) = n
-		}
-		return ok
-	}
-}
-
-// codes renders values as Markdown code.
-func codes(values []string) []string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = "`" + v + "`"
-	}
-	return out
 }

@@ -40,9 +40,9 @@ const (
 	MinFormatConversionBufferMiB = 64
 	// MaxProducerReservedConcurrency is the most the producer can use: one invocation per schedule period.
 	MaxProducerReservedConcurrency = 1
-	// MaxStreamNameLen and MaxDeliveryStreamNameLen are Kinesis' and Firehose's stream name lengths.
-	MaxStreamNameLen         = 128
-	MaxDeliveryStreamNameLen = 64
+	// maxStreamNameLen and maxDeliveryStreamNameLen are Kinesis' and Firehose's stream name lengths.
+	maxStreamNameLen         = 128
+	maxDeliveryStreamNameLen = 64
 )
 
 // Compressions are the formats an Amazon Data Firehose S3 destination accepts.
@@ -103,9 +103,8 @@ type enum struct {
 }
 
 func (e enum) doc() string {
-	items := make([]string, len(e.values))
+	items := codes(e.values)
 	for i, v := range e.values {
-		items[i] = "`" + v + "`"
 		if m := e.means[v]; m != "" {
 			items[i] += " (" + m + ")"
 		}
@@ -256,4 +255,13 @@ func orList(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// codes renders values as Markdown code.
+func codes(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = "`" + v + "`"
+	}
+	return out
 }
