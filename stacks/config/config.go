@@ -4,7 +4,8 @@
 // job each: config.go the typed settings and their defaults, settings.go the table of context keys,
 // values.go what one key's value may be, parse.go context values into a Config, suggest.go "did you mean",
 // rules.go the rules between keys, problems.go how violations read, reference.go the generated reference,
-// names.go the physical names, follow.go the keys that follow a feature switch, layout.go the S3 key layout.
+// names.go the physical names, follow.go the keys that follow a feature switch, layout.go the S3 key layout,
+// cdkjson.go reading cdk.json and the error every entry point shows.
 package config
 
 import "github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
