@@ -93,7 +93,7 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"buffer size too big", "bufferSizeMiB", "129", "from 1 to 128"},
 		{"interval negative", "bufferIntervalSeconds", "-1", "from 0 to 900"},
 		{"interval too long", "bufferIntervalSeconds", "901", "from 0 to 900"},
-		{"compression case", "compression", "gzip", "one of UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY"},
+		{"compression case", "compression", "gzip", `query=true needs GZIP or UNCOMPRESSED, which Athena reads as they are (ZIP, Snappy or HADOOP_SNAPPY only with query=false) (did you mean "GZIP"?)`},
 		{"log retention not allowed", "logRetentionDays", "10", "one of 1, 3, 5"},
 		{"log retention infinite", "logRetentionDays", "0", "one of 1, 3, 5"},
 		{"retain not bool", "retain", "yes", "true or false"},
@@ -120,7 +120,7 @@ func TestEveryRuleRejects(t *testing.T) {
 		{"key in snake_case", "shard_count", "2", "did you mean \"shardCount\""},
 		{"key in kebab-case", "shard-count", "2", "did you mean \"shardCount\""},
 		{"key in upper snake case", "NAME_PREFIX", "alice", "did you mean \"namePrefix\""},
-		{"unknown key no suggestion", "bufferSize", "1", "allowed keys are namePrefix"},
+		{"unknown key no suggestion", "colour", "1", "allowed keys are namePrefix"},
 		{"format unknown", "format", "avro", "one of json, parquet"},
 	}
 	for _, tc := range cases {
@@ -184,7 +184,7 @@ func TestEveryLimitBoundaryAccepted(t *testing.T) {
 		{"namePrefix": "a" + strings.Repeat("b", 19), "bucketName": "abc"},
 		{"streamName": strings.Repeat("s", 128), "deliveryStreamName": strings.Repeat("d", 64)},
 		{"shardCount": "2", "producerRate": "2000"},
-		{"producer": "false", "producerRate": "0"}, // the rate of an absent function is not checked
+		{"producer": "false", "producerRate": "10"}, // the default rate of an absent function is not refused
 		{"alarmEmail": "ops+lab@example.co.uk"},
 	} {
 		if _, err := FromContext(ctx); err != nil {

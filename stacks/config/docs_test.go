@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/gendoc"
 )
@@ -44,8 +45,59 @@ func TestReferenceIsCurrent(t *testing.T) {
 // TestEveryKeyIsDocumented: a key without a sentence would render an empty row.
 func TestEveryKeyIsDocumented(t *testing.T) {
 	for _, s := range Settings {
-		if len(s.Doc) < 20 || !strings.HasSuffix(s.Doc, ".") && !strings.HasSuffix(s.Doc, ")") {
-			t.Errorf("%s: documentation %q is not a sentence", s.Key, s.Doc)
+		if doc := s.Documentation(); len(doc) < 20 || !strings.HasSuffix(doc, ".") && !strings.HasSuffix(doc, ")") {
+			t.Errorf("%s: documentation %q is not a sentence", s.Key, doc)
+		}
+	}
+}
+
+// TestDocsTakeAllowedValuesFromTheRule: a key with a rule shows its allowed values where its Doc says
+// {allowed}, and the Doc does not type them again (a retyped range or list goes stale when the rule changes).
+func TestDocsTakeAllowedValuesFromTheRule(t *testing.T) {
+	words := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' })
+	}
+	for _, s := range Settings {
+		if s.allowedDoc == "" {
+			if strings.Contains(s.Doc, allowedMark) {
+				t.Errorf("%s: Doc has %s but the key has no rule", s.Key, allowedMark)
+			}
+			continue
+		}
+		if strings.Count(s.Doc, allowedMark) != 1 {
+			t.Errorf("%s: Doc must show its rule's allowed values once, at %s: %q", s.Key, allowedMark, s.Doc)
+			continue
+		}
+		// Every word of the allowed values that is a number or an upper-case or code value must come from the
+		// rule alone: e.g. 50 in shardCount's 1-50, HADOOP_SNAPPY in compression's list.
+		retyped := 0
+		var ws []string
+		for _, w := range words(s.allowedDoc) {
+			if strings.IndexFunc(w, unicode.IsLower) < 0 || strings.Contains(s.allowedDoc, "`"+w+"`") {
+				ws = append(ws, w)
+			}
+		}
+		for _, w := range ws {
+			if slices.Contains(words(s.Doc), w) {
+				retyped++
+			}
+		}
+		if len(ws) > 0 && retyped == len(ws) || retyped > 2 {
+			t.Errorf("%s: Doc types its allowed values again (%d of %v): %q", s.Key, retyped, ws, s.Doc)
+		}
+	}
+}
+
+// TestNeedsNamesAFeatureSwitch: a key that matters only with a feature names a boolean key that is on by default,
+// so its default never conflicts.
+func TestNeedsNamesAFeatureSwitch(t *testing.T) {
+	for _, s := range Settings {
+		if s.Needs == "" {
+			continue
+		}
+		f, ok := lookup(s.Needs)
+		if !ok || f.value(Default()) != "true" || s.needsWhy == "" {
+			t.Errorf("%s needs %q, which is not a boolean key on by default, or says no why", s.Key, s.Needs)
 		}
 	}
 }
