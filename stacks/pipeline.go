@@ -78,7 +78,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		if catalog == nil {
 			catalog = newCatalog(stack, cfg, pl, p.Storage.Data)
 		}
-		results := newQueryResultsBucket(stack, cfg, pl, p.Storage.AccessLogs)
+		results := newQueryResultsBucket(stack, pl, p.Storage.AccessLogs)
 		p.Query = newQuery(stack, cfg, pl, queryInputs{catalog: catalog, results: results})
 	}
 

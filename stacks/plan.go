@@ -13,6 +13,9 @@ type plan struct {
 	// removal is what cdk destroy does to the stack's stateful resources: delete them in lab mode, keep them with
 	// retain=true.
 	removal awscdk.RemovalPolicy
+	// emptyOnDestroy is lab mode's other half: cdk destroy empties what holds data (the buckets' objects, the
+	// workgroup's query history) so that it can delete it.
+	emptyOnDestroy bool
 	// layout is where Firehose writes each object and how the query table finds it again; layout.Tenant turns on
 	// dynamic partitioning, its JQ processor, the tenant partition and the partition-limit alarm.
 	layout config.Layout
@@ -33,6 +36,7 @@ type plan struct {
 func newPlan(cfg config.Config) plan {
 	pl := plan{
 		removal:            awscdk.RemovalPolicy_DESTROY,
+		emptyOnDestroy:     !cfg.Retain,
 		conversion:         cfg.Format == config.FormatParquet,
 		accessLogs:         logsAccess(cfg),
 		errorPrefixMetrics: cfg.Monitoring && cfg.BucketName == "",

@@ -115,7 +115,7 @@ func newQuery(stack awscdk.Stack, cfg config.Config, pl plan, in queryInputs) *Q
 		State:       jsii.String("ENABLED"),
 		// A workgroup that has run queries refuses deletion unless told to delete recursively.
 		// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html
-		RecursiveDeleteOption: jsii.Bool(!cfg.Retain),
+		RecursiveDeleteOption: jsii.Bool(pl.emptyOnDestroy),
 		WorkGroupConfiguration: &awsathena.CfnWorkGroup_WorkGroupConfigurationProperty{
 			EnforceWorkGroupConfiguration:   jsii.Bool(true),
 			PublishCloudWatchMetricsEnabled: jsii.Bool(true),

@@ -40,7 +40,7 @@ func newStorage(stack awscdk.Stack, cfg config.Config, pl plan) *Storage {
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-configurations.html
 		props.Metrics = &[]*awss3.BucketMetrics{{Id: jsii.String(ErrorPrefixMetricsID), Prefix: jsii.String(config.LiteralPrefix(cfg.ErrorPrefix))}}
 	}
-	bucket := newPrivateBucket(stack, "DataBucket", cfg, pl, props)
+	bucket := newPrivateBucket(stack, "DataBucket", pl, props)
 	if s.AccessLogs == nil {
 		suppressUnloggedBucket(bucket)
 	}
@@ -50,7 +50,7 @@ func newStorage(stack awscdk.Stack, cfg config.Config, pl plan) *Storage {
 
 // newQueryResultsBucket holds the Athena workgroup's query results, which expire; it logs its access to
 // accessLogs when that is not nil.
-func newQueryResultsBucket(stack awscdk.Stack, cfg config.Config, pl plan, accessLogs awss3.IBucket) awss3.Bucket {
+func newQueryResultsBucket(stack awscdk.Stack, pl plan, accessLogs awss3.IBucket) awss3.Bucket {
 	props := awss3.BucketProps{
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("expire-query-results"),
@@ -59,7 +59,7 @@ func newQueryResultsBucket(stack awscdk.Stack, cfg config.Config, pl plan, acces
 		}},
 	}
 	logAccessTo(&props, accessLogs, "query-results/")
-	bucket := newPrivateBucket(stack, "QueryResultsBucket", cfg, pl, props)
+	bucket := newPrivateBucket(stack, "QueryResultsBucket", pl, props)
 	if accessLogs == nil {
 		suppressUnloggedBucket(bucket)
 	}
@@ -68,13 +68,13 @@ func newQueryResultsBucket(stack awscdk.Stack, cfg config.Config, pl plan, acces
 
 // newPrivateBucket creates one of the stack's buckets from props with what all of them share: no public access,
 // SSE-S3, TLS only, ACLs disabled, and in lab mode emptied and deleted with the stack.
-func newPrivateBucket(stack awscdk.Stack, id string, cfg config.Config, pl plan, props awss3.BucketProps) awss3.Bucket {
+func newPrivateBucket(stack awscdk.Stack, id string, pl plan, props awss3.BucketProps) awss3.Bucket {
 	props.BlockPublicAccess = awss3.BlockPublicAccess_BLOCK_ALL()
 	props.Encryption = awss3.BucketEncryption_S3_MANAGED
 	props.EnforceSSL = jsii.Bool(true)
 	props.ObjectOwnership = awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED
 	props.RemovalPolicy = pl.removal
-	props.AutoDeleteObjects = jsii.Bool(!cfg.Retain)
+	props.AutoDeleteObjects = jsii.Bool(pl.emptyOnDestroy)
 	b := awss3.NewBucket(stack, jsii.String(id), &props)
 	// The bucket L2 leaves its policy at the default (Delete): a retained bucket would lose its TLS-only deny and
 	// the log-delivery grant on destroy. Every bucket's policy follows its bucket.
@@ -105,7 +105,7 @@ func logAccessTo(props *awss3.BucketProps, accessLogs awss3.IBucket, prefix stri
 
 // newAccessLogsBucket holds the server access logs of the stack's buckets (retain=true only, see logsAccess).
 func newAccessLogsBucket(stack awscdk.Stack, cfg config.Config, pl plan) awss3.Bucket {
-	return newPrivateBucket(stack, "AccessLogsBucket", cfg, pl, awss3.BucketProps{
+	return newPrivateBucket(stack, "AccessLogsBucket", pl, awss3.BucketProps{
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:         jsii.String("expire-access-logs"),
 			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
