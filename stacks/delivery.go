@@ -25,9 +25,9 @@ type Delivery struct {
 const deliveryLogStreamID = "S3Destination"
 
 // deliveryAccess is what Firehose delivers as: its role and the log group it reports S3 errors to. It is declared
-// apart from the delivery stream because the catalog comes between them with conversion (the stream reads the
-// table's schema): the templates list the resources in declaration order, and already deployed labs and the
-// goldens have them in this one.
+// apart from the delivery stream because with conversion the catalog comes between them (the stream reads the
+// table's schema): a template lists its resources in declaration order, and this keeps the order the goldens and
+// their pull-request diffs show.
 type deliveryAccess struct {
 	role awsiam.Role
 	logs awslogs.LogGroup
