@@ -19,7 +19,7 @@ import (
 // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
 // Every custom resource depends on these groups, so they exist before the provider's first invocation (at create
 // time) and are deleted only after its last one (the delete that empties the buckets).
-func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, removal awscdk.RemovalPolicy) {
+func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, pl plan) {
 	var groups []awscdk.CfnResource
 	var customs []awscdk.CfnResource
 	for _, res := range cfnResources(stack) {
@@ -36,7 +36,7 @@ func ownAutoDeleteLogs(stack awscdk.Stack, cfg config.Config, removal awscdk.Rem
 			lg := awslogs.NewLogGroup(stack, jsii.String(id), &awslogs.LogGroupProps{
 				LogGroupName:  jsii.String("/aws/lambda/" + *res.Ref()),
 				Retention:     retentionDays(cfg.LogRetentionDays),
-				RemovalPolicy: removal,
+				RemovalPolicy: pl.removal,
 			})
 			groups = append(groups, lg.Node().DefaultChild().(awscdk.CfnResource))
 			denyUnownedLogGroups(res)

@@ -7,7 +7,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
@@ -43,14 +46,21 @@ func FreshnessThresholdSeconds(bufferIntervalSeconds int) int {
 	return max(5*bufferIntervalSeconds, 300)
 }
 
-// addMonitoring declares the alarms, the optional e-mail topic and the dashboard.
-func addMonitoring(p *Pipeline) *Monitoring {
-	stack, cfg := p.Stack, p.Config
+// monitoringInputs are what the alarms and the dashboard watch.
+type monitoringInputs struct {
+	stream   awskinesis.Stream
+	delivery awskinesisfirehose.DeliveryStream
+	bucket   awss3.IBucket
+	producer *ProducerFunction // nil without the producer function
+}
+
+// newMonitoring declares the alarms, the optional e-mail topic and the dashboard.
+func newMonitoring(stack awscdk.Stack, cfg config.Config, pl plan, in monitoringInputs) *Monitoring {
 	firehose := func(name, statistic string) awscloudwatch.Metric {
 		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace:     jsii.String("AWS/Firehose"),
 			MetricName:    jsii.String(name),
-			DimensionsMap: &map[string]*string{"DeliveryStreamName": p.DeliveryStream.DeliveryStreamName()},
+			DimensionsMap: &map[string]*string{"DeliveryStreamName": in.delivery.DeliveryStreamName()},
 			Statistic:     jsii.String(statistic),
 			Period:        alarmPeriod(),
 		})
@@ -62,10 +72,10 @@ func addMonitoring(p *Pipeline) *Monitoring {
 	specs := []alarmSpec{
 		{"StreamWriteThrottled",
 			"Writes to the stream were throttled: producers reached the shard limits (1,000 records/s, 1 MiB/s per shard). The producer retries, so nothing is lost, but the stream is at capacity: add shards or lower the rate.",
-			p.Stream.MetricWriteProvisionedThroughputExceeded(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
+			in.stream.MetricWriteProvisionedThroughputExceeded(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
 		{"DeliveryFallingBehind",
 			"Firehose is more than 5 minutes behind the stream for 10 minutes: it cannot keep up or cannot read. Records older than the stream's retention are lost.",
-			p.Stream.MetricGetRecordsIteratorAgeMilliseconds(opts("Maximum")), 5 * 60 * 1000, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 2},
+			in.stream.MetricGetRecordsIteratorAgeMilliseconds(opts("Maximum")), 5 * 60 * 1000, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 2},
 		{"DeliveryStale",
 			fmt.Sprintf("The oldest record not yet in S3 is older than %d s (5 buffer intervals, at least 5 minutes): deliveries to S3 are stuck.", freshness),
 			firehose("DeliveryToS3.DataFreshness", "Maximum"), float64(freshness), awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
@@ -75,11 +85,11 @@ func addMonitoring(p *Pipeline) *Monitoring {
 			"Some deliveries to S3 failed (DeliveryToS3.Success below 1): bucket policy, permissions, encryption key or the bucket itself. Firehose retries for up to 24 hours, then discards the records: fix it within a day or they are lost.",
 			firehose("DeliveryToS3.Success", "Minimum"), 1, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, 1},
 	}
-	specs = append(specs, diversionAlarms(p, firehose)...)
-	if p.Producer != nil {
+	specs = append(specs, diversionAlarms(cfg, pl, in.bucket, firehose)...)
+	if in.producer != nil {
 		specs = append(specs, alarmSpec{"ProducerErrors",
 			"A producer invocation failed: it could not deliver every event (it fails on any undelivered one) or it crashed. See its log group.",
-			p.Producer.Function.MetricErrors(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
+			in.producer.Function.MetricErrors(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
 	}
 
 	m := &Monitoring{}
@@ -96,14 +106,14 @@ func addMonitoring(p *Pipeline) *Monitoring {
 		}))
 	}
 	if cfg.AlarmEmail != "" {
-		m.Topic = alarmTopic(p, m.Alarms)
+		m.Topic = alarmTopic(stack, cfg, m.Alarms)
 		action := awscloudwatchactions.NewSnsAction(m.Topic)
 		for _, a := range m.Alarms {
 			a.AddAlarmAction(action)
 			a.AddOkAction(action)
 		}
 	}
-	m.Dashboard = dashboard(p, m, firehose)
+	m.Dashboard = dashboard(stack, cfg, in, m, firehose)
 	return m
 }
 
@@ -112,27 +122,26 @@ func addMonitoring(p *Pipeline) *Monitoring {
 // while their feature is on, and it has none for records Lambda processing or partition-key extraction failed
 // (https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html): the request metrics
 // of the error prefix in the stack's own bucket catch those, and any other type.
-func diversionAlarms(p *Pipeline, firehose func(name, statistic string) awscloudwatch.Metric) []alarmSpec {
-	cfg := p.Config
+func diversionAlarms(cfg config.Config, pl plan, bucket awss3.IBucket, firehose func(name, statistic string) awscloudwatch.Metric) []alarmSpec {
 	var specs []alarmSpec
-	if cfg.Format == config.FormatParquet {
+	if pl.conversion {
 		specs = append(specs, alarmSpec{"ConversionFailed",
 			"Firehose could not convert records to Parquet (FailedConversion.Records above 0): they are under the error prefix, in format-conversion-failed/, not in the table. Usually an event that does not match the Glue table's schema.",
 			firehose("FailedConversion.Records", "Sum"), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
 	}
-	if cfg.Partitioning == config.PartitioningTenant {
+	if pl.layout.Tenant {
 		specs = append(specs, alarmSpec{"PartitionLimitExceeded",
 			"More tenant partitions were active than Firehose allows (PartitionCountExceeded): records beyond the limit go under the error prefix. https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html",
 			firehose("PartitionCountExceeded", "Maximum"), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
 	}
-	if cfg.BucketName == "" {
+	if pl.errorPrefixMetrics {
 		specs = append(specs, alarmSpec{"RecordsDiverted",
 			fmt.Sprintf("Firehose wrote objects under the error prefix %s (PUT requests there above 0): records it could not convert, partition, process or deliver. `producer verify --stack %s` counts them by error type.", config.LiteralPrefix(cfg.ErrorPrefix), cfg.StackName()),
 			awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 				Namespace:  jsii.String("AWS/S3"),
 				MetricName: jsii.String("PutRequests"),
 				// https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-dimensions.html
-				DimensionsMap: &map[string]*string{"BucketName": p.Bucket.BucketName(), "FilterId": jsii.String(ErrorPrefixMetricsID)},
+				DimensionsMap: &map[string]*string{"BucketName": bucket.BucketName(), "FilterId": jsii.String(ErrorPrefixMetricsID)},
 				Statistic:     jsii.String("Sum"),
 				Period:        alarmPeriod(),
 			}), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1})
@@ -148,15 +157,15 @@ const keyPendingWindowDays = 7
 // alarmTopic is an SNS topic encrypted with a customer-managed key: CloudWatch cannot publish to a topic under
 // the AWS-managed SNS key, whose policy cannot be extended.
 // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-func alarmTopic(p *Pipeline, alarms []awscloudwatch.Alarm) awssns.Topic {
-	key := awskms.NewKey(p.Stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
+func alarmTopic(stack awscdk.Stack, cfg config.Config, alarms []awscloudwatch.Alarm) awssns.Topic {
+	key := awskms.NewKey(stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
 		Description:       jsii.String("Encrypts the lab's alarm topic"),
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 		PendingWindow:     awscdk.Duration_Days(jsii.Number(keyPendingWindowDays)),
 	})
 	// Both grants to CloudWatch carry the same confused-deputy conditions: this account's alarms of this stack.
-	fromTheseAlarms := cloudWatchAlarmConditions(p, alarms)
+	fromTheseAlarms := cloudWatchAlarmConditions(stack, alarms)
 	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("CloudWatchAlarmsPublish"),
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
@@ -164,7 +173,7 @@ func alarmTopic(p *Pipeline, alarms []awscloudwatch.Alarm) awssns.Topic {
 		Resources:  jsii.Strings("*"), // in a key policy "*" means this key
 		Conditions: &fromTheseAlarms,
 	}), nil)
-	topic := awssns.NewTopic(p.Stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+	topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
 		DisplayName: jsii.String("tenant-metrics-lab alarms"),
 		MasterKey:   key,
 		EnforceSSL:  jsii.Bool(true),
@@ -178,17 +187,17 @@ func alarmTopic(p *Pipeline, alarms []awscloudwatch.Alarm) awssns.Topic {
 		Resources:  &[]*string{topic.TopicArn()},
 		Conditions: &fromTheseAlarms,
 	}))
-	topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(p.Config.AlarmEmail), nil))
+	topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
 	return topic
 }
 
 // cloudWatchAlarmConditions limit a grant to CloudWatch acting for this account's alarms of this stack. The ARNs
 // are built from the alarms' names, not read from the alarms: the key policy referencing the alarms would close a
 // dependency cycle (alarm -> topic -> key -> alarm).
-func cloudWatchAlarmConditions(p *Pipeline, alarms []awscloudwatch.Alarm) map[string]any {
+func cloudWatchAlarmConditions(stack awscdk.Stack, alarms []awscloudwatch.Alarm) map[string]any {
 	arns := make([]*string, len(alarms))
 	for i, a := range alarms {
-		arns[i] = p.Stack.FormatArn(&awscdk.ArnComponents{
+		arns[i] = stack.FormatArn(&awscdk.ArnComponents{
 			Service:      jsii.String("cloudwatch"),
 			Resource:     jsii.String("alarm"),
 			ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
@@ -203,24 +212,24 @@ func cloudWatchAlarmConditions(p *Pipeline, alarms []awscloudwatch.Alarm) map[st
 
 // dashboard shows the pipeline end to end: what comes in, how far behind delivery is, what lands in S3, and
 // the producer.
-func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string) awscloudwatch.Metric) awscloudwatch.Dashboard {
+func dashboard(stack awscdk.Stack, cfg config.Config, in monitoringInputs, m *Monitoring, firehose func(name, statistic string) awscloudwatch.Metric) awscloudwatch.Dashboard {
 	graph := func(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
 		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Width: jsii.Number(8)})
 	}
 	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: alarmPeriod()}
 	rows := [][]awscloudwatch.IWidget{
 		{
-			graph("Stream: incoming records", p.Stream.MetricIncomingRecords(sum)),
-			graph("Stream: incoming bytes", p.Stream.MetricIncomingBytes(sum)),
-			graph("Stream: throttled writes", p.Stream.MetricWriteProvisionedThroughputExceeded(sum)),
+			graph("Stream: incoming records", in.stream.MetricIncomingRecords(sum)),
+			graph("Stream: incoming bytes", in.stream.MetricIncomingBytes(sum)),
+			graph("Stream: throttled writes", in.stream.MetricWriteProvisionedThroughputExceeded(sum)),
 		},
 		{
-			graph("Firehose: iterator age (ms)", p.Stream.MetricGetRecordsIteratorAgeMilliseconds(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
+			graph("Firehose: iterator age (ms)", in.stream.MetricGetRecordsIteratorAgeMilliseconds(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
 			graph("Firehose: records and bytes to S3", firehose("DeliveryToS3.Records", "Sum"), firehose("DeliveryToS3.Bytes", "Sum")),
 			graph("Firehose: freshness (s) and success", firehose("DeliveryToS3.DataFreshness", "Maximum"), firehose("DeliveryToS3.Success", "Minimum")),
 		},
 	}
-	if fn := p.Producer; fn != nil {
+	if fn := in.producer; fn != nil {
 		rows = append(rows, []awscloudwatch.IWidget{
 			graph("Producer: invocations and errors", fn.Function.MetricInvocations(sum), fn.Function.MetricErrors(sum)),
 			graph("Producer: duration (ms)", fn.Function.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
@@ -233,17 +242,17 @@ func dashboard(p *Pipeline, m *Monitoring, firehose func(name, statistic string)
 	rows = append(rows, []awscloudwatch.IWidget{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title: jsii.String("Alarms"), Alarms: &alarms, Width: jsii.Number(24),
 	})})
-	name := p.Config.DashboardName()
+	name := cfg.DashboardName()
 	widgets := make([]*[]awscloudwatch.IWidget, len(rows))
 	for i := range rows {
 		widgets[i] = &rows[i]
 	}
-	d := awscloudwatch.NewDashboard(p.Stack, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
+	d := awscloudwatch.NewDashboard(stack, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
 		DashboardName: jsii.String(name),
 		Widgets:       &widgets,
 	})
 	region := *awscdk.Aws_REGION()
-	addOutput(p.Stack, "DashboardUrl",
+	addOutput(stack, "DashboardUrl",
 		fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s", region, region, name),
 		"CloudWatch dashboard of the pipeline")
 	return d

@@ -3,7 +3,6 @@ package stacks
 import (
 	"regexp"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -11,10 +10,14 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
-// suppressNagFindings acknowledges the AwsSolutions findings that cannot be fixed, each on the one resource it
-// concerns, with the reason a reviewer needs. Everything else the checks flag must be fixed, not suppressed.
-func suppressNagFindings(p *Pipeline, policy awsiam.Policy) {
-	cdknag.NagSuppressions_AddResourceSuppressions(p.DeliveryStream, &[]*cdknag.NagPackSuppression{{
+// Each part acknowledges the AwsSolutions findings of its own resources that cannot be fixed, each on the one
+// resource it concerns, with the reason a reviewer needs. Everything else the checks flag must be fixed, not
+// suppressed.
+
+// suppressDeliveryFindings acknowledges the delivery stream's unencrypted-stream finding and its role's
+// prefix-wide object rights.
+func suppressDeliveryFindings(d *Delivery, cfg config.Config) {
+	cdknag.NagSuppressions_AddResourceSuppressions(d.Stream, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-KDF1"),
 		Reason: jsii.String("Firehose rejects server-side encryption when its source is a Kinesis data stream " +
 			"(ServerSideEncryptionNotSupportedWithKinesisSource). The records are encrypted at rest in the stream " +
@@ -24,12 +27,12 @@ func suppressNagFindings(p *Pipeline, policy awsiam.Policy) {
 	// Firehose names each object itself (date folders plus a random suffix), so its rights must cover every key
 	// under a prefix; the regexes pin each wildcard to exactly one configured prefix.
 	appliesTo := make([]any, 0, 2)
-	for _, prefix := range []string{p.Config.Prefix, p.Config.ErrorPrefix} {
+	for _, prefix := range []string{cfg.Prefix, cfg.ErrorPrefix} {
 		appliesTo = append(appliesTo, &cdknag.RegexAppliesTo{
 			Regex: jsii.String("/^Resource::.*\\/" + regexp.QuoteMeta(config.LiteralPrefix(prefix)) + "\\*$/"),
 		})
 	}
-	cdknag.NagSuppressions_AddResourceSuppressions(policy, &[]*cdknag.NagPackSuppression{{
+	cdknag.NagSuppressions_AddResourceSuppressions(d.Policy, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-IAM5"),
 		Reason: jsii.String("Firehose chooses the object keys (date folders and a random suffix) at delivery time, " +
 			"so PutObject/GetObject/AbortMultipartUpload must cover every key under the configured data and error " +

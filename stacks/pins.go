@@ -5,8 +5,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
 	"github.com/aws/jsii-runtime-go"
-
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // Firehose keeps what a template leaves out: CloudFormation updates a delivery stream with UpdateDestination, which
@@ -17,12 +15,12 @@ import (
 // get a new stream name per layout) are left to the L2.
 
 // pinDestination writes the destination settings the L2 omits when they are off, or refuses to write.
-func pinDestination(ds awskinesisfirehose.DeliveryStream, cfg config.Config) {
+func pinDestination(ds awskinesisfirehose.DeliveryStream, pl plan) {
 	cfn := ds.Node().DefaultChild().(awskinesisfirehose.CfnDeliveryStream)
 	set := func(path string, v any) {
 		cfn.AddPropertyOverride(jsii.String("ExtendedS3DestinationConfiguration."+path), v)
 	}
-	if cfg.Format == config.FormatParquet {
+	if pl.conversion {
 		// The L2 refuses any compression with conversion (DataFormatConversionCompressionConflict), even
 		// UNCOMPRESSED; a stream switched from GZIP JSON would keep GZIP, which Firehose refuses with conversion.
 		set("CompressionFormat", "UNCOMPRESSED")

@@ -9,12 +9,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
 // Producer function settings; the timing (schedule, timeout, event age) is internal/lab's, which the handler reads too.
@@ -30,17 +32,16 @@ type ProducerFunction struct {
 	Logs     awslogs.LogGroup
 }
 
-// addProducer bundles the Go producer as a Lambda function that a one-minute schedule invokes, so data flows
-// into the stream right after `cdk deploy` and stops with `cdk destroy`.
-func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
-	stack, cfg := p.Stack, p.Config
+// newProducer bundles the Go producer as a Lambda function that a one-minute schedule invokes, so data flows
+// into stream right after `cdk deploy` and stops with `cdk destroy`.
+func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.Stream) *ProducerFunction {
 	root, err := modroot.Find()
 	if err != nil {
 		panic(fmt.Sprintf("stacks: locate the producer source: %v", err))
 	}
 	logs := awslogs.NewLogGroup(stack, jsii.String("ProducerLogs"), &awslogs.LogGroupProps{
 		Retention:     retentionDays(cfg.LogRetentionDays),
-		RemovalPolicy: removal,
+		RemovalPolicy: pl.removal,
 	})
 	role := awsiam.NewRole(stack, jsii.String("ProducerRole"), &awsiam.RoleProps{
 		Description: jsii.String("Lets the producer function put records to the lab's stream and write its own logs"),
@@ -52,7 +53,7 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Sid:       jsii.String("PutToTheLabStream"),
 				Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
-				Resources: &[]*string{p.Stream.StreamArn()},
+				Resources: &[]*string{stream.StreamArn()},
 			}),
 			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Sid:       jsii.String("OwnLogs"),
@@ -79,7 +80,7 @@ func addProducer(p *Pipeline, removal awscdk.RemovalPolicy) *ProducerFunction {
 		Role:                         role,
 		LogGroup:                     logs,
 		Environment: &map[string]*string{
-			lab.EnvStream:       p.Stream.StreamName(),
+			lab.EnvStream:       stream.StreamName(),
 			lab.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
 			lab.EnvPartitionKey: jsii.String(lab.KeyTenant),
 			lab.EnvAggregate:    jsii.String(strconv.FormatBool(cfg.ProducerAggregate)),

@@ -14,35 +14,37 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
-// queryResultsDays is how long query results are kept: long enough to download one, short enough to cost nothing.
-const queryResultsDays = 7
+// Catalog is the Glue database and the table over what Firehose writes.
+type Catalog struct {
+	Database awsglue.CfnDatabase
+	Table    awsglue.CfnTable
+}
 
-// Query is the query side of the data lake: the Glue table over what Firehose writes, the Athena workgroup, its
-// results bucket and the saved queries.
+// Query is the query side of the data lake: the catalog, the Athena workgroup, its results bucket and the saved
+// queries.
 type Query struct {
-	Database  awsglue.CfnDatabase
-	Table     awsglue.CfnTable
+	Catalog   *Catalog
 	WorkGroup awsathena.CfnWorkGroup
 	Results   awss3.Bucket
 	Saved     []awsathena.CfnNamedQuery
 }
 
-// addCatalog declares the Glue database and the table over what Firehose writes (partition projection matching
-// its folders, so no crawler and no MSCK REPAIR). With format=parquet it comes before the delivery stream, which
-// converts records with the table's schema.
-func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy) *Query {
-	stack, cfg := p.Stack, p.Config
-	q := &Query{}
-	q.Database = awsglue.NewCfnDatabase(stack, jsii.String("GlueDatabase"), &awsglue.CfnDatabaseProps{
+// newCatalog declares the Glue database and the table over what Firehose writes in bucket (partition projection
+// matching its folders, so no crawler and no MSCK REPAIR). With conversion it comes before the delivery stream,
+// which converts records with the table's schema.
+func newCatalog(stack awscdk.Stack, cfg config.Config, pl plan, bucket awss3.IBucket) *Catalog {
+	layout := pl.layout
+	c := &Catalog{}
+	c.Database = awsglue.NewCfnDatabase(stack, jsii.String("GlueDatabase"), &awsglue.CfnDatabaseProps{
 		CatalogId: awscdk.Aws_ACCOUNT_ID(),
 		DatabaseInput: &awsglue.CfnDatabase_DatabaseInputProperty{
 			Name:        jsii.String(cfg.DatabaseName()),
 			Description: jsii.String("tenant-metrics-lab: telemetry events delivered by Firehose"),
 		},
 	})
-	q.Database.ApplyRemovalPolicy(removal, nil)
+	c.Database.ApplyRemovalPolicy(pl.removal, nil)
 
-	bucketURL := "s3://" + *p.Bucket.BucketName() + "/"
+	bucketURL := "s3://" + *bucket.BucketName() + "/"
 	var columns []any
 	for _, c := range event.Columns() {
 		columns = append(columns, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(c.Name), Type: jsii.String(c.Type)})
@@ -59,7 +61,7 @@ func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy)
 		"projection." + config.DateHourColumn + ".interval.unit": layout.DateUnit,
 		"storage.location.template":                              bucketURL + layout.Template,
 	}
-	storage := tableStorage(cfg)
+	storage := tableStorage(cfg, pl)
 	for k, v := range storage.params {
 		params[k] = v
 	}
@@ -72,9 +74,9 @@ func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy)
 		partitions = append(partitions, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(config.TenantColumn), Type: jsii.String("string")})
 	}
 	partitions = append(partitions, &awsglue.CfnTable_ColumnProperty{Name: jsii.String(config.DateHourColumn), Type: jsii.String("string")})
-	q.Table = awsglue.NewCfnTable(stack, jsii.String("GlueTable"), &awsglue.CfnTableProps{
+	c.Table = awsglue.NewCfnTable(stack, jsii.String("GlueTable"), &awsglue.CfnTableProps{
 		CatalogId:    awscdk.Aws_ACCOUNT_ID(),
-		DatabaseName: q.Database.Ref(),
+		DatabaseName: c.Database.Ref(),
 		TableInput: &awsglue.CfnTable_TableInputProperty{
 			Name:          jsii.String(config.TableName),
 			Description:   jsii.String(storage.description),
@@ -93,39 +95,27 @@ func addCatalog(p *Pipeline, layout config.Layout, removal awscdk.RemovalPolicy)
 			},
 		},
 	})
-	q.Table.ApplyRemovalPolicy(removal, nil)
-	return q
+	c.Table.ApplyRemovalPolicy(pl.removal, nil)
+	return c
 }
 
-// addQuery declares the catalog (unless given) and an Athena workgroup with enforced, encrypted, expiring results
-// and a per-query scan limit.
-func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, removal awscdk.RemovalPolicy, catalog *Query) *Query {
-	stack, cfg := p.Stack, p.Config
-	q := catalog
-	if q == nil {
-		q = addCatalog(p, layout, removal)
-	}
+// queryInputs are the catalog the queries read and the bucket their results go to.
+type queryInputs struct {
+	catalog *Catalog
+	results awss3.Bucket
+}
 
-	results := awss3.BucketProps{
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("expire-query-results"),
-			Expiration:                          awscdk.Duration_Days(jsii.Number(queryResultsDays)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
-	}
-	logAccessTo(&results, accessLogs, "query-results/")
-	q.Results = newPrivateBucket(stack, "QueryResultsBucket", cfg, removal, results)
-	if accessLogs == nil {
-		suppressUnloggedBucket(q.Results)
-	}
-
+// newQuery declares an Athena workgroup with enforced, encrypted, expiring results and a per-query scan limit,
+// and the saved queries over the catalog's table.
+func newQuery(stack awscdk.Stack, cfg config.Config, pl plan, in queryInputs) *Query {
+	q := &Query{Catalog: in.catalog, Results: in.results}
 	q.WorkGroup = awsathena.NewCfnWorkGroup(stack, jsii.String("WorkGroup"), &awsathena.CfnWorkGroupProps{
 		Name:        jsii.String(cfg.WorkGroupName()),
 		Description: jsii.String("tenant-metrics-lab: queries over the delivered telemetry, with a per-query scan limit"),
 		State:       jsii.String("ENABLED"),
 		// A workgroup that has run queries refuses deletion unless told to delete recursively.
 		// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html
-		RecursiveDeleteOption: jsii.Bool(!cfg.Retain),
+		RecursiveDeleteOption: jsii.Bool(pl.emptyOnDestroy),
 		WorkGroupConfiguration: &awsathena.CfnWorkGroup_WorkGroupConfigurationProperty{
 			EnforceWorkGroupConfiguration:   jsii.Bool(true),
 			PublishCloudWatchMetricsEnabled: jsii.Bool(true),
@@ -141,9 +131,9 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 			},
 		},
 	})
-	q.WorkGroup.ApplyRemovalPolicy(removal, nil)
+	q.WorkGroup.ApplyRemovalPolicy(pl.removal, nil)
 
-	for i, sq := range cfg.SavedQueries(layout) {
+	for i, sq := range cfg.SavedQueries(pl.layout) {
 		nq := awsathena.NewCfnNamedQuery(stack, jsii.String(fmt.Sprintf("SavedQuery%d", i+1)), &awsathena.CfnNamedQueryProps{
 			Name:        jsii.String(sq.Name),
 			Description: jsii.String(sq.Description),
@@ -152,7 +142,7 @@ func addQuery(p *Pipeline, layout config.Layout, accessLogs awss3.IBucket, remov
 			WorkGroup:   q.WorkGroup.Ref(),
 		})
 		// The query names a table that must exist in the workgroup's catalog first.
-		nq.AddResourceDependency(q.Table, jsii.String("the query names the table"))
+		nq.AddResourceDependency(q.Catalog.Table, jsii.String("the query names the table"))
 		q.Saved = append(q.Saved, nq)
 	}
 
@@ -178,9 +168,9 @@ type tableFormat struct {
 	params                           map[string]any
 }
 
-// tableStorage returns the table's storage for the configured format.
-func tableStorage(cfg config.Config) tableFormat {
-	if cfg.Format == config.FormatParquet {
+// tableStorage returns the table's storage for what Firehose writes.
+func tableStorage(cfg config.Config, pl plan) tableFormat {
+	if pl.conversion {
 		// Parquet objects carry their own schema and compression; Athena reads the columns a query uses.
 		// https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html
 		return tableFormat{
