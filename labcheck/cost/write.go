@@ -67,7 +67,14 @@ func Changes(base, head *Estimate) []string {
 	for _, i := range head.Items {
 		seen[key(i)] = true
 		b, ok := was[key(i)]
-		if ok && math.Abs(b.Monthly()-i.Monthly()) < 0.005 {
+		if !ok {
+			// A zero Item has no unit (Per 0): its Monthly is 0/0, so a new item says "new", not $NaN.
+			if i.Monthly() >= 0.005 {
+				out = append(out, fmt.Sprintf("%-46s new -> $%.2f (%+.2f)", key(i), i.Monthly(), i.Monthly()))
+			}
+			continue
+		}
+		if math.Abs(b.Monthly()-i.Monthly()) < 0.005 {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%-46s $%.2f -> $%.2f (%+.2f)", key(i), b.Monthly(), i.Monthly(), i.Monthly()-b.Monthly()))
