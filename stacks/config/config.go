@@ -19,6 +19,8 @@ type Config struct {
 	StreamName            string // Kinesis data stream name, before NamePrefix
 	ShardCount            int    // provisioned shards of the stream
 	RetentionHours        int    // how long the stream keeps records
+	StreamArn             string // an existing Kinesis data stream to reference instead of creating one; empty creates one
+	StreamMode            string // StreamModeProvisioned or StreamModeOnDemand: the capacity mode of the stream the stack creates
 	DeliveryStreamName    string // Firehose delivery stream name, before NamePrefix
 	BucketName            string // existing bucket to write into; empty creates one
 	Prefix                string // S3 key prefix of delivered objects
@@ -47,6 +49,7 @@ func Default() Config {
 		StreamName:            lab.DefaultStreamName,
 		ShardCount:            1,
 		RetentionHours:        24,
+		StreamMode:            StreamModeProvisioned,
 		DeliveryStreamName:    lab.DefaultDeliveryStreamName,
 		Prefix:                lab.DefaultPrefix,
 		ErrorPrefix:           "errors/" + errorOutputType + "/",

@@ -8,6 +8,8 @@ var UpdateExamples = map[string][]string{
 	"streamName":                  {"other-stream"},
 	"shardCount":                  {"2", "10"},
 	"retentionHours":              {"48"},
+	"streamArn":                   {"arn:aws:kinesis:us-east-1:111122223333:stream/team-telemetry"},
+	"streamMode":                  {StreamModeOnDemand},
 	"deliveryStreamName":          {"other_firehose"},
 	"bucketName":                  {"my-existing-lab-bucket"},
 	"prefix":                      {"data/"},

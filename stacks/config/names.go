@@ -45,8 +45,13 @@ func (c Config) StackName() string {
 	return c.ResourceName(StackBaseName)
 }
 
-// KinesisStreamName is the data stream's physical name: streamName with namePrefix.
-func (c Config) KinesisStreamName() string { return c.ResourceName(c.StreamName) }
+// KinesisStreamName is the data stream's physical name: streamName with namePrefix, or the name in streamArn.
+func (c Config) KinesisStreamName() string {
+	if s, ok := c.ExistingStream(); ok {
+		return s.Name
+	}
+	return c.ResourceName(c.StreamName)
+}
 
 // FirehoseStreamName is the delivery stream's physical name: deliveryStreamName with namePrefix, and with
 // TenantLayoutSuffix under partitioning=tenant. Firehose can enable dynamic partitioning only when a stream is

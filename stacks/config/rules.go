@@ -75,6 +75,7 @@ func compressionsFor(c Config) ([]string, string) {
 // crossRules adds the rules between keys: what one key's value asks of another's.
 func (c Config) crossRules(p *problems) {
 	bad := func(key string, value any, why string) { p.invalid(key, value, why) }
+	c.streamRules(p)
 	if c.ErrorPrefix == c.Prefix {
 		bad("errorPrefix", c.ErrorPrefix, "must differ from prefix so failed records never mix with delivered ones")
 	}

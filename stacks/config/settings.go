@@ -38,6 +38,12 @@ var Settings = []Setting{
 		"Provisioned shards of the stream: {allowed} (a guard against typos: a shard costs about $11 a month; raise `MaxShardCount` deliberately)."),
 	integer("retentionHours", func(c *Config) *int { return &c.RetentionHours }, span{lo: MinRetentionHours, hi: MaxRetentionHours},
 		"Hours the stream keeps records: {allowed}."),
+	str("streamArn", func(c *Config) *string { return &c.StreamArn }, streamArnRule,
+		"An existing Kinesis data stream ({allowed}) to read from and write to instead of creating one; the stack only references it: never changed or deleted, so `shardCount`, `retentionHours`, `streamName` and `streamMode` are refused with it. `labcheck preflight` checks that it exists, is ACTIVE, how it is encrypted and how many Firehose streams already read it. Empty: the stack creates the stream."),
+	choice("streamMode", func(c *Config) *string { return &c.StreamMode }, enum{values: StreamModes, means: map[string]string{
+		StreamModeProvisioned: "`shardCount` shards, billed per shard-hour",
+		StreamModeOnDemand:    "Kinesis manages the shards, billed per stream-hour and per GB; `shardCount` is refused with it",
+	}}, "Capacity mode of the stream the stack creates: {allowed}. Kinesis switches a stream's mode in place, at most twice in a rolling 24 hours (see [deploying](deploying.md#on-demand-capacity-streammodeon-demand))."),
 	str("deliveryStreamName", func(c *Config) *string { return &c.DeliveryStreamName },
 		streamNameRule(maxDeliveryStreamNameLen, "with namePrefix and, under partitioning=tenant, the "+TenantLayoutSuffix+" suffix", Config.FirehoseStreamName),
 		"Firehose stream name (before `namePrefix`): {allowed}. With `partitioning=tenant` it is named `<deliveryStreamName>"+TenantLayoutSuffix+"`, so switching the layout replaces it (Firehose cannot switch dynamic partitioning in place)."),
@@ -59,8 +65,8 @@ var Settings = []Setting{
 		"`true` keeps the buckets (with their policies), the stream and the log groups on `cdk destroy`, and does not empty the buckets."),
 	boolean("producer", func(c *Config) *bool { return &c.Producer },
 		"Deploy the producer Lambda function and its one-minute schedule; `false` leaves out the function, its schedule, role and log group."),
-	integer("producerRate", func(c *Config) *int { return &c.ProducerRate }, span{lo: 1, hi: lab.ShardRecordsPerSecond, per: "shardCount", perOf: func(c Config) int { return c.ShardCount }},
-		"Events per second the producer function sends: {allowed} (one shard takes "+strconv.Itoa(lab.ShardRecordsPerSecond)+" records/s).").
+	integer("producerRate", func(c *Config) *int { return &c.ProducerRate }, span{lo: 1, hi: lab.ShardRecordsPerSecond, per: "shardCount", perOf: func(c Config) int { return c.ShardCount }, capOf: onDemandRate, capDoc: onDemandRateDoc},
+		"Events per second the producer function sends: {allowed} (one shard takes "+strconv.Itoa(lab.ShardRecordsPerSecond)+" records/s; a new on-demand stream "+strconv.Itoa(lab.OnDemandRecordsPerSecond)+"). With `streamArn` the limit is one shard's, and the preflight compares the rate with the stream's open shards.").
 		needs("producer", "there is no function to send events"),
 	boolean("producerAggregate", func(c *Config) *bool { return &c.ProducerAggregate },
 		"`true` makes the producer function pack events into KPL aggregated records (see [the producer](producer.md#aggregation)); Firehose de-aggregates them.").

@@ -64,21 +64,30 @@ const (
 var Formats = []string{FormatJSON, FormatParquet}
 
 // span allows the whole numbers lo to hi; with per, hi is a count per unit of that integer key, whose value
-// perOf reads (producerRate allows hi events per shard).
+// perOf reads (producerRate allows hi events per shard). capOf, when set, may replace the upper bound for the rest
+// of c, with the sentence that says why (producerRate under streamMode=on-demand).
 type span struct {
 	lo, hi int
 	per    string
 	perOf  func(c Config) int
+	capOf  func(c Config) (hi int, because string)
+	capDoc string // how the reference states capOf's bound
 }
 
 func (r span) doc() string {
+	s := fmt.Sprintf("%d-%d", r.lo, r.hi)
 	if r.per != "" {
-		return fmt.Sprintf("%d-%d x `%s`", r.lo, r.hi, r.per)
+		s = fmt.Sprintf("%d-%d x `%s`", r.lo, r.hi, r.per)
 	}
-	return fmt.Sprintf("%d-%d", r.lo, r.hi)
+	return s + r.capDoc
 }
 
 func (r span) limits(c Config) (lo, hi int) {
+	if r.capOf != nil {
+		if hi, because := r.capOf(c); because != "" {
+			return r.lo, hi
+		}
+	}
 	if r.per == "" {
 		return r.lo, r.hi
 	}
@@ -88,6 +97,11 @@ func (r span) limits(c Config) (lo, hi int) {
 func (r span) allowed(c Config) string {
 	lo, hi := r.limits(c)
 	s := fmt.Sprintf("a whole number from %d to %d", lo, hi)
+	if r.capOf != nil {
+		if _, because := r.capOf(c); because != "" {
+			return s + " (" + because + ")"
+		}
+	}
 	if r.per != "" {
 		s += fmt.Sprintf(" (%d x %s=%d)", r.hi, r.per, r.perOf(c))
 	}
