@@ -54,7 +54,7 @@ func newDeliveryAccess(stack awscdk.Stack, cfg config.Config, pl plan) deliveryA
 // deliveryInputs are what the delivery stream delivers as, reads from and writes to.
 type deliveryInputs struct {
 	access deliveryAccess
-	source awskinesis.Stream
+	source awskinesis.IStream
 	bucket awss3.IBucket
 	schema *Catalog // the table whose schema conversion writes; nil without conversion
 }
@@ -98,6 +98,7 @@ func newDelivery(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInpu
 	d.Policy.AttachToRole(d.Role)
 	// Firehose checks its role's rights at creation time, so the policy must exist first.
 	d.Stream.Node().AddDependency(d.Policy)
+	sourceGrantFirst(d.Stream)
 	suppressDeliveryFindings(d, cfg)
 	return d
 }
@@ -157,4 +158,21 @@ func deliveryPolicy(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryI
 		statements = append(statements, schemaReadStatement(stack, in.schema))
 	}
 	return awsiam.NewPolicy(stack, jsii.String("DeliveryRolePolicy"), &awsiam.PolicyProps{Statements: &statements})
+}
+
+// sourceGrantFirst makes the delivery stream wait for the policy that lets its source role read the stream. The
+// L2 adds that dependency through the read grant of a stream the stack creates, but the grant on an imported
+// stream (streamArn, whose ARN names another account than the stack's unresolved one) carries no dependable, and
+// Firehose checks the source role's rights when it creates the stream.
+func sourceGrantFirst(ds awskinesisfirehose.DeliveryStream) {
+	role, ok := ds.Node().TryFindChild(jsii.String(sourceRoleID)).(awsiam.Role)
+	if !ok {
+		panic("stacks: the Firehose construct no longer adds role " + sourceRoleID + "; update sourceRoleID")
+	}
+	policy, ok := role.Node().TryFindChild(jsii.String("DefaultPolicy")).(awsiam.Policy)
+	if !ok {
+		panic("stacks: the Firehose source role has no DefaultPolicy; the read grant moved")
+	}
+	// On the CfnDeliveryStream alone: the whole construct holds the role, which the policy depends on.
+	ds.Node().DefaultChild().(awskinesisfirehose.CfnDeliveryStream).Node().AddDependency(policy)
 }

@@ -48,7 +48,7 @@ func FreshnessThresholdSeconds(bufferIntervalSeconds int) int {
 
 // monitoringInputs are what the alarms and the dashboard watch.
 type monitoringInputs struct {
-	stream   awskinesis.Stream
+	stream   awskinesis.IStream
 	delivery awskinesisfirehose.DeliveryStream
 	bucket   awss3.IBucket
 	producer *ProducerFunction // nil without the producer function
@@ -70,8 +70,7 @@ func newMonitoring(stack awscdk.Stack, cfg config.Config, pl plan, in monitoring
 	}
 	freshness := FreshnessThresholdSeconds(cfg.BufferIntervalSeconds)
 	specs := []alarmSpec{
-		{"StreamWriteThrottled",
-			"Writes to the stream were throttled: producers reached the shard limits (1,000 records/s, 1 MiB/s per shard). The producer retries, so nothing is lost, but the stream is at capacity: add shards or lower the rate.",
+		{"StreamWriteThrottled", throttledWhy(cfg, pl),
 			in.stream.MetricWriteProvisionedThroughputExceeded(opts("Sum")), 0, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, 1},
 		{"DeliveryFallingBehind",
 			"Firehose is more than 5 minutes behind the stream for 10 minutes: it cannot keep up or cannot read. Records older than the stream's retention are lost.",
@@ -115,6 +114,21 @@ func newMonitoring(stack awscdk.Stack, cfg config.Config, pl plan, in monitoring
 	}
 	m.Dashboard = dashboard(stack, cfg, in, m, firehose)
 	return m
+}
+
+// throttledWhy explains the throttling alarm for the stream's capacity mode. Kinesis throttles writes beyond a
+// shard's 1 MB/s or 1,000 records/s in both modes (https://docs.aws.amazon.com/streams/latest/dev/working-with-streams.html);
+// an on-demand stream starts at 4 MB/s or 4,000 records/s and accommodates up to twice its previous peak
+// (https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html#ondemandmode).
+func throttledWhy(cfg config.Config, pl plan) string {
+	const retries = " The producer retries, so nothing is lost"
+	switch {
+	case cfg.StreamArn != "":
+		return "Writes to the referenced stream " + cfg.KinesisStreamName() + " were throttled: its shards or its on-demand capacity are used up, by this producer or the stream's other writers." + retries + ", but the stream is at capacity: the stack does not size a stream it references, so ask its owner to add capacity, or lower producerRate."
+	case pl.onDemand:
+		return "Writes to the on-demand stream were throttled: traffic grew past twice its previous peak (a new stream takes 4 MB/s or 4,000 records/s) faster than Kinesis added shards, or one partition key went beyond a shard's 1 MiB/s or 1,000 records/s." + retries + "; if it persists, spread the partition keys or ramp the rate up more slowly."
+	}
+	return "Writes to the stream were throttled: producers reached the shard limits (1,000 records/s, 1 MiB/s per shard)." + retries + ", but the stream is at capacity: add shards or lower the rate."
 }
 
 // diversionAlarms watch every path by which Firehose writes records under the error prefix instead of the data

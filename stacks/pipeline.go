@@ -20,7 +20,7 @@ import (
 type Pipeline struct {
 	Stack      awscdk.Stack
 	Config     config.Config
-	Stream     awskinesis.Stream
+	Stream     awskinesis.IStream // the stack's stream, or with streamArn the referenced one
 	Storage    *Storage
 	Delivery   *Delivery
 	Producer   *ProducerFunction // nil with -c producer=false

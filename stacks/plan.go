@@ -30,6 +30,9 @@ type plan struct {
 	// alarm on diverted records reads: with monitoring, in a bucket the stack creates (it adds nothing to an
 	// imported one).
 	errorPrefixMetrics bool
+	// onDemand is the created stream's on-demand capacity mode (streamMode=on-demand): no shard count, and the
+	// throttling alarm speaks of on-demand's capacity instead of shards.
+	onDemand bool
 }
 
 // newPlan derives the plan of cfg, which must be valid.
@@ -40,6 +43,7 @@ func newPlan(cfg config.Config) plan {
 		conversion:         cfg.Format == config.FormatParquet,
 		accessLogs:         logsAccess(cfg),
 		errorPrefixMetrics: cfg.Monitoring && cfg.BucketName == "",
+		onDemand:           cfg.StreamArn == "" && cfg.StreamMode == config.StreamModeOnDemand,
 	}
 	if cfg.Retain {
 		pl.removal = awscdk.RemovalPolicy_RETAIN

@@ -34,7 +34,7 @@ type ProducerFunction struct {
 
 // newProducer bundles the Go producer as a Lambda function that a one-minute schedule invokes, so data flows
 // into stream right after `cdk deploy` and stops with `cdk destroy`.
-func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.Stream) *ProducerFunction {
+func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.IStream) *ProducerFunction {
 	root, err := modroot.Find()
 	if err != nil {
 		panic(fmt.Sprintf("stacks: locate the producer source: %v", err))

@@ -8,9 +8,16 @@ import (
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
-// newStream declares the Kinesis data stream the producers write to and Firehose reads.
-func newStream(stack awscdk.Stack, cfg config.Config, pl plan) awskinesis.Stream {
-	return awskinesis.NewStream(stack, jsii.String("Stream"), &awskinesis.StreamProps{
+// newStream declares the Kinesis data stream the producers write to and Firehose reads, or with streamArn
+// references an existing one: an imported stream is no resource of the stack, so no update or destroy of the
+// stack ever changes or deletes it.
+func newStream(stack awscdk.Stack, cfg config.Config, pl plan) awskinesis.IStream {
+	if cfg.StreamArn != "" {
+		// A literal ARN: the L2 splits it at synth, so the stream's name (the alarms' dimension, the producer's
+		// STREAM_NAME) is a literal too.
+		return awskinesis.Stream_FromStreamArn(stack, jsii.String("Stream"), jsii.String(cfg.StreamArn))
+	}
+	props := &awskinesis.StreamProps{
 		StreamName:      jsii.String(cfg.KinesisStreamName()),
 		StreamMode:      awskinesis.StreamMode_PROVISIONED,
 		ShardCount:      jsii.Number(float64(cfg.ShardCount)),
@@ -19,5 +26,12 @@ func newStream(stack awscdk.Stack, cfg config.Config, pl plan) awskinesis.Stream
 		// need no extra KMS permissions to read.
 		Encryption:    awskinesis.StreamEncryption_MANAGED,
 		RemovalPolicy: pl.removal,
-	})
+	}
+	if pl.onDemand {
+		// Kinesis manages the shards: the L2 refuses a shard count with ON_DEMAND (StreamModeSet), and the
+		// template has none. https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html
+		props.StreamMode = awskinesis.StreamMode_ON_DEMAND
+		props.ShardCount = nil
+	}
+	return awskinesis.NewStream(stack, jsii.String("Stream"), props)
 }

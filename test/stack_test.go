@@ -437,6 +437,10 @@ var variants = map[string]map[string]string{
 	"parquet": {"format": "parquet"},
 	// Both: dynamic partitioning reads the JSON records, then Firehose converts each partition's batch.
 	"parquet-tenant": {"format": "parquet", "partitioning": "tenant"},
+	// An on-demand stream: no ShardCount, Kinesis manages the shards.
+	"on-demand": {"streamMode": "on-demand"},
+	// An existing stream, referenced: no AWS::Kinesis::Stream, so the stack never changes or deletes it.
+	"existing-stream": {"streamArn": "arn:aws:kinesis:us-east-1:111122223333:stream/team-telemetry"},
 }
 
 // dataBucketID returns the logical id of the data bucket.
