@@ -29,6 +29,9 @@ var (
 	ShardHour          = Price{0.015, 1, "shard-hours", kinesisPage}
 	PutPayloadUnits    = Price{0.014, 1e6, "PUT payload units (25 KB each)", kinesisPage}
 	ExtendedRetention  = Price{0.020, 1, "shard-hours beyond 24 h", kinesisPage}
+	StreamHour         = Price{0.04, 1, "on-demand stream-hours", kinesisPage}
+	OnDemandDataIn     = Price{0.08, 1, "GB written on demand (records rounded up to 1 KB)", kinesisPage}
+	OnDemandDataOut    = Price{0.04, 1, "GB read on demand", kinesisPage}
 	FirehoseIngestion  = Price{0.029, 1, "GB (records rounded up to 5 KB)", firehosePage}
 	PartitionedGB      = Price{0.020, 1, "GB partitioned", firehosePage}
 	PartitionedObjects = Price{0.005, 1000, "objects delivered", firehosePage}

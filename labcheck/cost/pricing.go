@@ -16,6 +16,7 @@ const (
 	gib            = 1 << 30
 	firehoseUnit   = 5 << 10 // Firehose bills each ingested record rounded up to 5 KB
 	putPayloadUnit = 25 << 10
+	onDemandUnit   = 1 << 10 // on-demand data in is billed per record rounded up to 1 KB
 	// logBytesPerInvocation is what one producer invocation writes to its log group: START, END and REPORT lines
 	// and one summary line, about 600 bytes (an assumption, printed with the item).
 	logBytesPerInvocation = 600
@@ -40,8 +41,16 @@ func estimate(s stack, t lab.Traffic) *Estimate {
 	e.function(s.producer)
 	if f.events > 0 {
 		p := s.producer
-		e.add("Kinesis", "PUT payload units", f.records*math.Ceil(f.recordBytes/putPayloadUnit), PutPayloadUnits,
-			fmt.Sprintf("%.0f events/s for %.0f s a minute, %.0f records of %.0f bytes", p.rate, p.window.Seconds(), f.records, f.recordBytes))
+		traffic := fmt.Sprintf("%.0f events/s for %.0f s a minute, %.0f records of %.0f bytes", p.rate, p.window.Seconds(), f.records, f.recordBytes)
+		if s.onDemand > 0 {
+			// On demand, data in is billed per GB with each record rounded up to 1 KB, and every consumer's reads per
+			// GB: each delivery stream reads every record once (kinesisPage).
+			written := f.records * math.Ceil(f.recordBytes/onDemandUnit) * onDemandUnit / gib
+			e.add("Kinesis", "on-demand data in", written, OnDemandDataIn, traffic)
+			e.add("Kinesis", "on-demand data out", written*float64(len(s.deliveries)), OnDemandDataOut, fmt.Sprintf("%d delivery stream(s) read every record; reads counted like writes, in 1 KB units (an assumption)", len(s.deliveries)))
+		} else {
+			e.add("Kinesis", "PUT payload units", f.records*math.Ceil(f.recordBytes/putPayloadUnit), PutPayloadUnits, traffic)
+		}
 		for _, d := range s.deliveries {
 			e.delivery(d, f, t, s.accessLogs)
 		}
@@ -55,8 +64,12 @@ func (e *Estimate) add(service, what string, qty float64, p Price, note string) 
 	e.Items = append(e.Items, Item{Service: service, What: what, Quantity: qty, Price: p, Note: note})
 }
 
-// stream prices the provisioned shards, and the retention beyond the default the shard-hour price includes.
+// stream prices the on-demand streams' hours, the provisioned shards, and the retention beyond the default the
+// shard-hour price includes.
 func (e *Estimate) stream(s stack) {
+	if s.onDemand > 0 {
+		e.add("Kinesis", "on-demand streams", float64(s.onDemand)*Month.Hours(), StreamHour, "billed per stream-hour whether or not anything is sent")
+	}
 	if s.shards == 0 {
 		return
 	}

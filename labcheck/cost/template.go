@@ -21,7 +21,8 @@ var priced = map[string]bool{
 
 // stack is what the templates declare that costs money.
 type stack struct {
-	shards, retentionHours float64 // all streams' shards; the longest retention
+	shards, retentionHours float64 // all provisioned streams' shards; the longest retention
+	onDemand               int     // streams in the on-demand capacity mode, billed per stream-hour and GB
 	producer               producer
 	deliveries             []delivery
 	accessLogs             bool // a bucket writes server access logs
@@ -72,6 +73,10 @@ func read(resources []assembly.Resource) (stack, error) {
 		namedQueries:   len(byType["AWS::Athena::NamedQuery"]),
 	}
 	for _, r := range byType["AWS::Kinesis::Stream"] {
+		if mode, _ := r.Properties["StreamModeDetails"].(map[string]any); mode["StreamMode"] == "ON_DEMAND" {
+			s.onDemand++
+			continue
+		}
 		s.shards += number(r.Properties["ShardCount"], 1)
 		s.retentionHours = max(s.retentionHours, number(r.Properties["RetentionPeriodHours"], assembly.DefaultRetentionHours))
 	}
