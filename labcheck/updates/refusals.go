@@ -16,6 +16,8 @@ const (
 	retentionPage      = "Kinesis DecreaseStreamRetentionPeriod: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DecreaseStreamRetentionPeriod.html"
 	dynamicPage        = "Firehose dynamic partitioning: https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html"
 	firehoseDeletePage = "Firehose DeleteDeliveryStream: https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeleteDeliveryStream.html"
+	streamModePage     = "Kinesis \"Switch between modes\": https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html#switchingmodes"
+	streamModeCfnPage  = "AWS::Kinesis::Stream StreamModeDetails, Update requires: No interruption: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesis-stream-streammodedetails.html"
 	tableLocationPage  = "Athena \"Specify a table location in Amazon S3\": https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html"
 )
 
@@ -107,6 +109,13 @@ var refusals = []refusal{
 		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), "",
 			fmt.Sprintf("the stream's records older than %g h", a)}
 	}},
+	{"AWS::Kinesis::Stream", "StreamModeDetails", func(before, after any) *verdict {
+		b, a := streamMode(before), streamMode(after)
+		if b == a {
+			return nil
+		}
+		return &verdict{Interrupts, fmt.Sprintf("capacity mode %s -> %s in place (%s): the stream keeps its records and takes reads and writes while Kinesis switches it, and Kinesis switches a stream's mode at most %d times in a rolling 24 hours, so switching back the same day is refused (%s)", b, a, streamModeCfnPage, maxModeSwitchesPerDay, streamModePage), "", ""}
+	}},
 	{"AWS::Glue::Table", "TableInput/StorageDescriptor/SerdeInfo", func(before, after any) *verdict {
 		return &verdict{Interrupts, fmt.Sprintf("the table's SerDe changes from %s to %s in place: Athena reads every object under the table's location with it (%s), so objects written in the old format fail the queries that read their hours", serde(before), serde(after), tableLocationPage),
 			"", ""}
@@ -119,6 +128,20 @@ var refusals = []refusal{
 		return &verdict{Fails, fmt.Sprintf("dynamic partitioning %v -> %v in place: Firehose enables it only when a stream is created and never disables it, and CloudFormation would update in place (%s)", was, is, dynamicPage),
 			"replace the delivery stream by giving it a new name in the same change (this stack names it per layout)", ""}
 	}},
+}
+
+// maxModeSwitchesPerDay is how often Kinesis switches one stream between on-demand and provisioned in a rolling 24
+// hours (streamModePage).
+const maxModeSwitchesPerDay = 2
+
+// streamMode reads StreamModeDetails; a stream without it is PROVISIONED, CloudFormation's default.
+func streamMode(v any) string {
+	if m, ok := v.(map[string]any); ok {
+		if mode, ok := m["StreamMode"].(string); ok {
+			return mode
+		}
+	}
+	return "PROVISIONED"
 }
 
 // maxScalingsPerDay: "Scale more than ten times per rolling 24-hour period per stream" is refused (shardCountPage).
