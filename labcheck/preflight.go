@@ -108,6 +108,10 @@ func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string
 		f.ok("the stream, Firehose stream, log group, alarm, dashboard, Glue database and workgroup names are free")
 	}
 
+	if err := checkExistingStream(ctx, a, cfg, f); err != nil {
+		return nil, err
+	}
+
 	if cfg.BucketName != "" {
 		found, err := a.bucketExists(ctx, cfg.BucketName)
 		if err != nil {
@@ -174,11 +178,14 @@ func takenNames(ctx context.Context, a *account, cfg config.Config, owned map[st
 		return nil
 	}
 	stream, deliveryStream := cfg.KinesisStreamName(), cfg.FirehoseStreamName()
-	found, err := a.streamExists(ctx, stream)
-	if err := add(found, err, "Kinesis stream", stream); err != nil {
-		return nil, err
+	if _, referenced := cfg.ExistingStream(); !referenced {
+		// A stream streamArn references is meant to exist: checkExistingStream looks at it.
+		found, err := a.streamExists(ctx, stream)
+		if err := add(found, err, "Kinesis stream", stream); err != nil {
+			return nil, err
+		}
 	}
-	found, err = a.deliveryStreamExists(ctx, deliveryStream)
+	found, err := a.deliveryStreamExists(ctx, deliveryStream)
 	if err := add(found, err, "Firehose stream", deliveryStream); err != nil {
 		return nil, err
 	}
