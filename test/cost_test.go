@@ -84,6 +84,14 @@ func TestCostOfConfigurations(t *testing.T) {
 		{"format=parquet", variants["parquet"], map[string]float64{"Firehose format conversion": 1.5038, "CloudWatch alarms": 0.7}, 22.0573},
 		// The alarm topic's key: 20.4535 + 1 = 21.4535.
 		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.4535},
+		// On demand: no shard-hours or PUT payload units; 730 stream-hours x $0.04 = $29.20; data in 17.52 M records
+		// of 319 B, each billed as 1 KB: 17.52 M x 1,024 B = 16.7084 GiB x $0.08 = $1.3367; the delivery stream
+		// reads it all, 16.7084 GiB x $0.04 = $0.6683. 20.4535 - 10.95 - 0.2453 + 29.2 + 1.3367 + 0.6683 = 40.4632.
+		{"streamMode=on-demand", variants["on-demand"], map[string]float64{"Kinesis on-demand streams": 29.2,
+			"Kinesis on-demand data in": 1.3367, "Kinesis on-demand data out": 0.6683, "Kinesis provisioned shards": 0, "Kinesis PUT payload units": 0}, 40.4632},
+		// A referenced stream's shard-hours are its owner's: 20.4535 - 10.95 = 9.5035 (the producer's PUT payload
+		// units stay, priced as a provisioned stream's).
+		{"streamArn", variants["existing-stream"], map[string]float64{"Kinesis provisioned shards": 0, "Kinesis PUT payload units": 0.2453}, 9.5035},
 	} {
 		table.Run(tc.name, func(t *testing.T) string {
 			e, err := cost.FromAssembly(synth(t, tc.overrides).outdir, traffic.Measure())
