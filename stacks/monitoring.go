@@ -52,6 +52,8 @@ type monitoringInputs struct {
 	delivery awskinesisfirehose.DeliveryStream
 	bucket   awss3.IBucket
 	producer *ProducerFunction // nil without the producer function
+	// transformer is the function Firehose invokes on each batch; nil with transform=none.
+	transformer *TransformFunction
 }
 
 // newMonitoring declares the alarms, the optional e-mail topic and the dashboard.
@@ -86,6 +88,9 @@ func newMonitoring(stack awscdk.Stack, cfg config.Config, pl plan, in monitoring
 			firehose("DeliveryToS3.Success", "Minimum"), 1, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, 1},
 	}
 	specs = append(specs, diversionAlarms(cfg, pl, in.bucket, firehose)...)
+	if in.transformer != nil {
+		specs = append(specs, transformAlarms(in.transformer, firehose, opts)...)
+	}
 	if in.producer != nil {
 		specs = append(specs, alarmSpec{"ProducerErrors",
 			"A producer invocation failed: it could not deliver every event (it fails on any undelivered one) or it crashed. See its log group.",

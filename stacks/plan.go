@@ -30,6 +30,12 @@ type plan struct {
 	// alarm on diverted records reads: with monitoring, in a bucket the stack creates (it adds nothing to an
 	// imported one).
 	errorPrefixMetrics bool
+	// transform is whether Firehose invokes the transformer function (transform=redact): the function, its
+	// processor, the invoke grant and the processing alarm; off, the template switches processing off explicitly.
+	transform bool
+	// backup is Firehose's source record backup under config.BackupPrefix (backup=true); off, the template writes
+	// S3BackupMode Disabled.
+	backup bool
 }
 
 // newPlan derives the plan of cfg, which must be valid.
@@ -40,6 +46,8 @@ func newPlan(cfg config.Config) plan {
 		conversion:         cfg.Format == config.FormatParquet,
 		accessLogs:         logsAccess(cfg),
 		errorPrefixMetrics: cfg.Monitoring && cfg.BucketName == "",
+		transform:          cfg.Transforming(),
+		backup:             cfg.Backup,
 	}
 	if cfg.Retain {
 		pl.removal = awscdk.RemovalPolicy_RETAIN

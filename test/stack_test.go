@@ -437,6 +437,10 @@ var variants = map[string]map[string]string{
 	"parquet": {"format": "parquet"},
 	// Both: dynamic partitioning reads the JSON records, then Firehose converts each partition's batch.
 	"parquet-tenant": {"format": "parquet", "partitioning": "tenant"},
+	// The transformer Lambda function drops metadata.user and fails events off the schema (processing-failed).
+	"transform": {"transform": "redact"},
+	// With source record backup: the untransformed records under backup/ of the data bucket.
+	"transform-backup": {"transform": "redact", "backup": "true"},
 }
 
 // dataBucketID returns the logical id of the data bucket.

@@ -18,6 +18,13 @@ var Transforms = []string{TransformNone, TransformRedact}
 // records. It is literal: Firehose appends its yyyy/MM/dd/HH/ folders.
 const BackupPrefix = "backup/"
 
+// The backup's buffering hints: Firehose's S3 defaults, written explicitly; a backup allows no zero buffering.
+// https://docs.aws.amazon.com/firehose/latest/dev/create-configure-backup.html
+const (
+	BackupBufferMiB             = 5
+	BackupBufferIntervalSeconds = 300
+)
+
 // The Lambda processor's buffering hints and retries, written explicitly so that a template pins them. Firehose
 // allows 0.2 to 3 MB and 0 to 900 s, and retries an invocation 3 times by default; its defaults are 1 MB and 60 s.
 // https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html
