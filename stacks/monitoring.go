@@ -240,6 +240,12 @@ func dashboard(stack awscdk.Stack, cfg config.Config, in monitoringInputs, m *Mo
 			graph("Producer: duration (ms)", fn.Function.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
 		})
 	}
+	if fn := in.transformer; fn != nil {
+		rows = append(rows, []awscloudwatch.IWidget{
+			graph("Transformer: invocations and errors", fn.Function.MetricInvocations(sum), fn.Function.MetricErrors(sum)),
+			graph("Firehose: transformation success and records", firehose("ExecuteProcessing.Success", "Minimum"), firehose("SucceedProcessing.Records", "Sum")),
+		})
+	}
 	alarms := make([]interfacesawscloudwatch.IAlarmRef, len(m.Alarms))
 	for i, a := range m.Alarms {
 		alarms[i] = a
