@@ -54,6 +54,11 @@ var checkovSkips = []struct {
 		{"CKV_AWS_18", unloggedReason},
 		{"CKV_AWS_21", "Athena writes each result once under a new key and results expire after 7 days by design; versions would keep them longer"},
 	}},
+	{"AWS::Lambda::Function", "Transformer", []checkovSkip{
+		{"CKV_AWS_115", "Firehose invokes the transformer at most once per shard at a time with 1 MiB batches; a reservation would take concurrency a new account cannot grant, and a throttled batch is retried by Firehose (3 times) and then lands under processing-failed"},
+		{"CKV_AWS_116", "Firehose invokes the transformer synchronously and handles its failures itself (retries, then the error prefix); a DLQ receives only asynchronous invocations"},
+		{"CKV_AWS_117", "the transformer " + noVPCReason},
+	}},
 }
 
 // skipCheckov records the checkov skips on the resources they belong to; logged tells whether the buckets write

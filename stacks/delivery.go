@@ -57,6 +57,8 @@ type deliveryInputs struct {
 	source awskinesis.IStream
 	bucket awss3.IBucket
 	schema *Catalog // the table whose schema conversion writes; nil without conversion
+	// transformer is the function Firehose invokes on each batch; nil with transform=none.
+	transformer *TransformFunction
 }
 
 // newDelivery declares the delivery stream and the prefix-scoped policy of its role.
@@ -73,7 +75,10 @@ func newDelivery(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInpu
 		// the role swallows that grant so the explicit, prefix-scoped policy below is all the role has.
 		Role:                d.Role.WithoutPolicyUpdates(nil),
 		DynamicPartitioning: dynamicPartitioning(pl.layout),
-		Processors:          tenantExtraction(pl.layout),
+		Processors:          processors(pl.layout, in.transformer),
+	}
+	if pl.backup {
+		destination.S3Backup = sourceBackup(in.bucket, d.Logs)
 	}
 	if pl.conversion {
 		destination.DataFormatConversion = parquetConversion(in.schema)
@@ -94,12 +99,21 @@ func newDelivery(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInpu
 	}
 	// The L2 leaves its log stream at the LogStream default (Retain); it follows its log group instead.
 	logStream.ApplyRemovalPolicy(pl.removal)
-	d.Policy = deliveryPolicy(stack, cfg, pl, in, logStream)
+	logStreams := []awslogs.LogStream{logStream}
+	if pl.backup {
+		backupStream, ok := d.Logs.Node().TryFindChild(jsii.String(backupLogStreamID)).(awslogs.LogStream)
+		if !ok {
+			panic("stacks: the Firehose construct no longer adds log stream " + backupLogStreamID + "; update backupLogStreamID")
+		}
+		backupStream.ApplyRemovalPolicy(pl.removal)
+		logStreams = append(logStreams, backupStream)
+	}
+	d.Policy = deliveryPolicy(stack, cfg, pl, in, logStreams)
 	d.Policy.AttachToRole(d.Role)
 	// Firehose checks its role's rights at creation time, so the policy must exist first.
 	d.Stream.Node().AddDependency(d.Policy)
 	sourceGrantFirst(d.Stream)
-	suppressDeliveryFindings(d, cfg)
+	suppressDeliveryFindings(d, cfg, pl)
 	return d
 }
 
@@ -113,30 +127,41 @@ func dynamicPartitioning(l config.Layout) *awskinesisfirehose.DynamicPartitionin
 	return &awskinesisfirehose.DynamicPartitioningProps{Enabled: jsii.Bool(true)}
 }
 
-// tenantExtraction is the inline JQ parsing that gives each record its tenant folder.
-func tenantExtraction(l config.Layout) *[]awskinesisfirehose.IDataProcessor {
-	if !l.Tenant {
+// processors are the delivery stream's record processors, in the order Firehose runs them: the transformer
+// (transform=redact), then the inline JQ parsing that gives each record its tenant folder (partitioning=tenant),
+// which reads the tenant id the transformer keeps. nil when neither is on: pinDestination then writes processing off.
+func processors(l config.Layout, transformer *TransformFunction) *[]awskinesisfirehose.IDataProcessor {
+	var ps []awskinesisfirehose.IDataProcessor
+	if transformer != nil {
+		ps = append(ps, transformProcessor(transformer))
+	}
+	if l.Tenant {
+		ps = append(ps, awskinesisfirehose.MetadataExtractionProcessor_Jq16(&map[string]*string{config.TenantColumn: jsii.String(config.TenantQuery)}))
+	}
+	if len(ps) == 0 {
 		return nil
 	}
-	return &[]awskinesisfirehose.IDataProcessor{
-		awskinesisfirehose.MetadataExtractionProcessor_Jq16(&map[string]*string{config.TenantColumn: jsii.String(config.TenantQuery)}),
-	}
+	return &ps
 }
 
-// deliveryPolicy grants exactly what Firehose documents for an S3 destination, limited to the two prefixes, and
-// with conversion the read of the table's schema.
-func deliveryPolicy(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInputs, logStream awslogs.LogStream) awsiam.Policy {
+// deliveryPolicy grants exactly what Firehose documents for an S3 destination, limited to the two prefixes (and
+// the backup prefix with backup=true), with conversion the read of the table's schema, and with transformation
+// the invocation of the transformer.
+func deliveryPolicy(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInputs, logStreams []awslogs.LogStream) awsiam.Policy {
 	bucket := in.bucket
-	objects := []*string{
-		bucket.ArnForObjects(jsii.String(config.LiteralPrefix(cfg.Prefix) + "*")),
-		bucket.ArnForObjects(jsii.String(config.LiteralPrefix(cfg.ErrorPrefix) + "*")),
+	objects := []*string{}
+	for _, prefix := range objectPrefixes(cfg, pl) {
+		objects = append(objects, bucket.ArnForObjects(jsii.String(prefix+"*")))
 	}
-	logStreamArn := stack.FormatArn(&awscdk.ArnComponents{
-		Service:      jsii.String("logs"),
-		Resource:     jsii.String("log-group"),
-		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
-		ResourceName: jsii.String(*in.access.logs.LogGroupName() + ":log-stream:" + *logStream.LogStreamName()),
-	})
+	logStreamArns := []*string{}
+	for _, logStream := range logStreams {
+		logStreamArns = append(logStreamArns, stack.FormatArn(&awscdk.ArnComponents{
+			Service:      jsii.String("logs"),
+			Resource:     jsii.String("log-group"),
+			ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
+			ResourceName: jsii.String(*in.access.logs.LogGroupName() + ":log-stream:" + *logStream.LogStreamName()),
+		}))
+	}
 	statements := []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("BucketLevel"),
@@ -151,11 +176,14 @@ func deliveryPolicy(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryI
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("ErrorLogging"),
 			Actions:   jsii.Strings("logs:PutLogEvents"),
-			Resources: &[]*string{logStreamArn},
+			Resources: &logStreamArns,
 		}),
 	}
 	if pl.conversion {
 		statements = append(statements, schemaReadStatement(stack, in.schema))
+	}
+	if in.transformer != nil {
+		statements = append(statements, transformInvokeStatement(in.transformer))
 	}
 	return awsiam.NewPolicy(stack, jsii.String("DeliveryRolePolicy"), &awsiam.PolicyProps{Statements: &statements})
 }
@@ -175,4 +203,14 @@ func sourceGrantFirst(ds awskinesisfirehose.DeliveryStream) {
 	}
 	// On the CfnDeliveryStream alone: the whole construct holds the role, which the policy depends on.
 	ds.Node().DefaultChild().(awskinesisfirehose.CfnDeliveryStream).Node().AddDependency(policy)
+}
+
+// objectPrefixes are the literal key prefixes the delivery role writes under: data, errors and, with backup=true,
+// the source record backup.
+func objectPrefixes(cfg config.Config, pl plan) []string {
+	prefixes := []string{config.LiteralPrefix(cfg.Prefix), config.LiteralPrefix(cfg.ErrorPrefix)}
+	if pl.backup {
+		prefixes = append(prefixes, config.BackupPrefix)
+	}
+	return prefixes
 }

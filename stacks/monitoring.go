@@ -52,6 +52,8 @@ type monitoringInputs struct {
 	delivery awskinesisfirehose.DeliveryStream
 	bucket   awss3.IBucket
 	producer *ProducerFunction // nil without the producer function
+	// transformer is the function Firehose invokes on each batch; nil with transform=none.
+	transformer *TransformFunction
 }
 
 // newMonitoring declares the alarms, the optional e-mail topic and the dashboard.
@@ -85,6 +87,9 @@ func newMonitoring(stack awscdk.Stack, cfg config.Config, pl plan, in monitoring
 			firehose("DeliveryToS3.Success", "Minimum"), 1, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD, 1},
 	}
 	specs = append(specs, diversionAlarms(cfg, pl, in.bucket, firehose)...)
+	if in.transformer != nil {
+		specs = append(specs, transformAlarms(in.transformer, firehose, opts)...)
+	}
 	if in.producer != nil {
 		specs = append(specs, alarmSpec{"ProducerErrors",
 			"A producer invocation failed: it could not deliver every event (it fails on any undelivered one) or it crashed. See its log group.",
@@ -247,6 +252,12 @@ func dashboard(stack awscdk.Stack, cfg config.Config, in monitoringInputs, m *Mo
 		rows = append(rows, []awscloudwatch.IWidget{
 			graph("Producer: invocations and errors", fn.Function.MetricInvocations(sum), fn.Function.MetricErrors(sum)),
 			graph("Producer: duration (ms)", fn.Function.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: alarmPeriod()})),
+		})
+	}
+	if fn := in.transformer; fn != nil {
+		rows = append(rows, []awscloudwatch.IWidget{
+			graph("Transformer: invocations and errors", fn.Function.MetricInvocations(sum), fn.Function.MetricErrors(sum)),
+			graph("Firehose: transformation success and records", firehose("ExecuteProcessing.Success", "Minimum"), firehose("SucceedProcessing.Records", "Sum")),
 		})
 	}
 	alarms := make([]interfacesawscloudwatch.IAlarmRef, len(m.Alarms))

@@ -16,7 +16,7 @@ import (
 
 // suppressDeliveryFindings acknowledges the delivery stream's unencrypted-stream finding and its role's
 // prefix-wide object rights.
-func suppressDeliveryFindings(d *Delivery, cfg config.Config) {
+func suppressDeliveryFindings(d *Delivery, cfg config.Config, pl plan) {
 	cdknag.NagSuppressions_AddResourceSuppressions(d.Stream, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-KDF1"),
 		Reason: jsii.String("Firehose rejects server-side encryption when its source is a Kinesis data stream " +
@@ -26,17 +26,21 @@ func suppressDeliveryFindings(d *Delivery, cfg config.Config) {
 
 	// Firehose names each object itself (date folders plus a random suffix), so its rights must cover every key
 	// under a prefix; the regexes pin each wildcard to exactly one configured prefix.
-	appliesTo := make([]any, 0, 2)
-	for _, prefix := range []string{cfg.Prefix, cfg.ErrorPrefix} {
+	appliesTo := make([]any, 0, 3)
+	for _, prefix := range objectPrefixes(cfg, pl) {
 		appliesTo = append(appliesTo, &cdknag.RegexAppliesTo{
-			Regex: jsii.String("/^Resource::.*\\/" + regexp.QuoteMeta(config.LiteralPrefix(prefix)) + "\\*$/"),
+			Regex: jsii.String("/^Resource::.*\\/" + regexp.QuoteMeta(prefix) + "\\*$/"),
 		})
+	}
+	prefixes := "data and error prefixes"
+	if pl.backup {
+		prefixes = "data, error and source-record backup (" + config.BackupPrefix + ") prefixes"
 	}
 	cdknag.NagSuppressions_AddResourceSuppressions(d.Policy, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-IAM5"),
 		Reason: jsii.String("Firehose chooses the object keys (date folders and a random suffix) at delivery time, " +
-			"so PutObject/GetObject/AbortMultipartUpload must cover every key under the configured data and error " +
-			"prefixes; nothing outside those prefixes is granted."),
+			"so PutObject/GetObject/AbortMultipartUpload must cover every key under the configured " + prefixes +
+			"; nothing outside those prefixes is granted."),
 		AppliesTo: &appliesTo,
 	}}, jsii.Bool(true))
 }

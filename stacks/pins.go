@@ -20,6 +20,7 @@ func pinDestination(ds awskinesisfirehose.DeliveryStream, pl plan) {
 	set := func(path string, v any) {
 		cfn.AddPropertyOverride(jsii.String("ExtendedS3DestinationConfiguration."+path), v)
 	}
+	pinTransformation(set, pl)
 	if pl.conversion {
 		// The L2 refuses any compression with conversion (DataFormatConversionCompressionConflict), even
 		// UNCOMPRESSED; a stream switched from GZIP JSON would keep GZIP, which Firehose refuses with conversion.
@@ -31,6 +32,20 @@ func pinDestination(ds awskinesisfirehose.DeliveryStream, pl plan) {
 	// is ^$|\.[0-9a-z!\-_.*'()]+). https://docs.aws.amazon.com/firehose/latest/APIReference/API_DataFormatConversionConfiguration.html
 	set("DataFormatConversionConfiguration", map[string]any{"Enabled": false})
 	set("FileExtension", "")
+}
+
+// pinTransformation writes record transformation and source record backup off when they are off: the L2 leaves
+// out ProcessingConfiguration without processors (under partitioning=tenant it writes the JQ processor alone, a
+// whole list that replaces a deployed one without the Lambda processor) and S3BackupMode without a backup.
+// https://docs.aws.amazon.com/firehose/latest/APIReference/API_ProcessingConfiguration.html
+// https://docs.aws.amazon.com/firehose/latest/APIReference/API_ExtendedS3DestinationUpdate.html
+func pinTransformation(set func(path string, v any), pl plan) {
+	if !pl.transform && !pl.layout.Tenant {
+		set("ProcessingConfiguration", map[string]any{"Enabled": false})
+	}
+	if !pl.backup {
+		set("S3BackupMode", "Disabled")
+	}
 }
 
 // fromThisAccount gives the role the L2 creates for reading the Kinesis source the confused-deputy condition the

@@ -26,6 +26,8 @@ type Pipeline struct {
 	Producer   *ProducerFunction // nil with -c producer=false
 	Monitoring *Monitoring       // nil with -c monitoring=false
 	Query      *Query            // nil with -c query=false
+
+	Transform *TransformFunction // nil with transform=none
 }
 
 // PipelineStackProps are a stack's usual properties (env, tags, termination protection...) plus the lab's
@@ -60,11 +62,14 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	p.Stream = newStream(stack, cfg, pl)
 	p.Storage = newStorage(stack, cfg, pl)
 	access := newDeliveryAccess(stack, cfg, pl)
+	if pl.transform {
+		p.Transform = newTransformer(stack, cfg, pl)
+	}
 	var catalog *Catalog
 	if pl.conversion {
 		catalog = newCatalog(stack, cfg, pl, p.Storage.Data) // Firehose converts records with the table's schema
 	}
-	p.Delivery = newDelivery(stack, cfg, pl, deliveryInputs{access: access, source: p.Stream, bucket: p.Storage.Data, schema: catalog})
+	p.Delivery = newDelivery(stack, cfg, pl, deliveryInputs{access: access, source: p.Stream, bucket: p.Storage.Data, schema: catalog, transformer: p.Transform})
 	addPipelineOutputs(stack, cfg, p)
 	if cfg.Producer {
 		p.Producer = newProducer(stack, cfg, pl, p.Stream)
@@ -72,6 +77,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	if cfg.Monitoring {
 		p.Monitoring = newMonitoring(stack, cfg, pl, monitoringInputs{
 			stream: p.Stream, delivery: p.Delivery.Stream, bucket: p.Storage.Data, producer: p.Producer,
+			transformer: p.Transform,
 		})
 	}
 	if cfg.Query {

@@ -33,6 +33,12 @@ type plan struct {
 	// onDemand is the created stream's on-demand capacity mode (streamMode=on-demand): no shard count, and the
 	// throttling alarm speaks of on-demand's capacity instead of shards.
 	onDemand bool
+	// transform is whether Firehose invokes the transformer function (transform=redact): the function, its
+	// processor, the invoke grant and the processing alarm; off, the template switches processing off explicitly.
+	transform bool
+	// backup is Firehose's source record backup under config.BackupPrefix (backup=true); off, the template writes
+	// S3BackupMode Disabled.
+	backup bool
 }
 
 // newPlan derives the plan of cfg, which must be valid.
@@ -44,6 +50,8 @@ func newPlan(cfg config.Config) plan {
 		accessLogs:         logsAccess(cfg),
 		errorPrefixMetrics: cfg.Monitoring && cfg.BucketName == "",
 		onDemand:           cfg.StreamArn == "" && cfg.StreamMode == config.StreamModeOnDemand,
+		transform:          cfg.Transforming(),
+		backup:             cfg.Backup,
 	}
 	if cfg.Retain {
 		pl.removal = awscdk.RemovalPolicy_RETAIN

@@ -92,6 +92,16 @@ func TestCostOfConfigurations(t *testing.T) {
 		// A referenced stream's shard-hours are its owner's: 20.4535 - 10.95 = 9.5035 (the producer's PUT payload
 		// units stay, priced as a provisioned stream's).
 		{"streamArn", variants["existing-stream"], map[string]float64{"Kinesis provisioned shards": 0, "Kinesis PUT payload units": 0.2453}, 9.5035},
+		// The transformer: one invocation per 60 s batch (the month's 5.58 GB would fill 1 MiB batches only 5,323
+		// times), 43,800 x 50 ms x 0.125 GB = 273.75 GB-s x $0.0000133334 = $0.0037; requests 43,800 x $0.20/M =
+		// $0.0088; logs 43,800 x 500 B = 0.020396 GiB x $0.50 = $0.0102; two alarms $0.20. No Firehose charge.
+		// 20.4535 + 0.0037 + 0.0088 + 0.0102 + 0.2 = 20.6761.
+		{"transform=redact", variants["transform"], map[string]float64{"Lambda transformer compute": 0.0037,
+			"Lambda transformer requests": 0.0088, "CloudWatch transformer log ingestion": 0.0102, "CloudWatch alarms": 0.8}, 20.6761},
+		// And the backup: one object per 300 s flush (637 KB each), 8,760 x $0.005/1,000 = $0.0438; storage as the
+		// delivered GZIP, $0.0026. 20.6761 + 0.0438 + 0.0026 = 20.7225.
+		{"transform=redact backup=true", variants["transform-backup"], map[string]float64{"S3 PUT requests (source record backup)": 0.0438,
+			"S3 storage, the month's backups": 0.0026}, 20.7225},
 	} {
 		table.Run(tc.name, func(t *testing.T) string {
 			e, err := cost.FromAssembly(synth(t, tc.overrides).outdir, traffic.Measure())

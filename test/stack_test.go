@@ -441,6 +441,10 @@ var variants = map[string]map[string]string{
 	"on-demand": {"streamMode": "on-demand"},
 	// An existing stream, referenced: no AWS::Kinesis::Stream, so the stack never changes or deletes it.
 	"existing-stream": {"streamArn": "arn:aws:kinesis:us-east-1:111122223333:stream/team-telemetry"},
+	// The transformer Lambda function drops metadata.user and fails events off the schema (processing-failed).
+	"transform": {"transform": "redact"},
+	// With source record backup: the untransformed records under backup/ of the data bucket.
+	"transform-backup": {"transform": "redact", "backup": "true"},
 }
 
 // dataBucketID returns the logical id of the data bucket.

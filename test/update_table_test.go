@@ -1,6 +1,8 @@
 package test
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,6 +21,9 @@ func TestUpdateTableIsCurrent(t *testing.T) {
 		for _, v := range config.UpdateExamples[s.Key] {
 			parts.Run(s.Key+"="+v, func(t *testing.T) string {
 				changed := map[string]string{s.Key: v}
+				for k, cv := range config.UpdateExampleCompanions[s.Key] {
+					changed[k] = cv
+				}
 				there, back := updateFindingsOf(t, labDefaults, changed), updateFindingsOf(t, changed, labDefaults)
 				// The stack pins every destination setting it switches: a FAILS because Firehose keeps a dropped
 				// property means a setting left to omission (KEEPS of details under a switched-off object is fine).
@@ -27,7 +32,11 @@ func TestUpdateTableIsCurrent(t *testing.T) {
 						t.Errorf("%s=%s: %s", s.Key, v, f)
 					}
 				}
-				return "| `" + s.Key + "` | `" + v + "` | " + cell(there) + " | " + cell(back) + " |\n"
+				value := v
+				for _, k := range slices.Sorted(maps.Keys(config.UpdateExampleCompanions[s.Key])) {
+					value += "` with `" + k + "=" + config.UpdateExampleCompanions[s.Key][k]
+				}
+				return "| `" + s.Key + "` | `" + value + "` | " + cell(there) + " | " + cell(back) + " |\n"
 			})
 		}
 	}

@@ -142,3 +142,28 @@ func TestFormatSwitchesDropNoDestinationSetting(t *testing.T) {
 		t.Errorf("parquet -> json:\n%s", strings.Join(back, "\n"))
 	}
 }
+
+// TestTransformAndBackupSwitchInPlace: transformation switches on and off in place, and so does backup=true over
+// a transforming stack; switching the backup off again FAILS (Firehose never disables source record backup), and
+// the processing left out when transformation goes off is only KEEPS (Enabled false switches it off); the
+// function's log group goes with the function.
+func TestTransformAndBackupSwitchInPlace(t *testing.T) {
+	transform, backup := variants["transform"], variants["transform-backup"]
+	for _, pair := range [][2]map[string]string{{labDefaults, transform}, {transform, labDefaults}, {transform, backup}, {labDefaults, backup}} {
+		lines := updateFindings(t, pair[0], pair[1])
+		// Switching transformation off deletes the function's log group, as producer=false deletes the producer's.
+		lost := countWord(lines, updates.LosesData)
+		if lost == 1 && has(lines, updates.LosesData, "TransformerLogs", "AWS::Logs::LogGroup") {
+			lost = 0
+		}
+		if countWord(lines, updates.Fails) != 0 || lost != 0 {
+			t.Errorf("%v -> %v:\n%s", pair[0], pair[1], strings.Join(lines, "\n"))
+		}
+	}
+	for _, base := range []map[string]string{transform, labDefaults} {
+		lines := updateFindings(t, backup, base)
+		if countWord(lines, updates.Fails) != 1 || !has(lines, updates.Fails, "AWS::KinesisFirehose::DeliveryStream", "S3BackupMode", "data-transformation-source-record-backup.html") {
+			t.Errorf("backup -> %v:\n%s", base, strings.Join(lines, "\n"))
+		}
+	}
+}

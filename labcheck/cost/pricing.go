@@ -26,6 +26,11 @@ const (
 	// expression over small records (an assumption: AWS bills the actual time).
 	jqHoursAssumed = 1.0
 	athenaMinimum  = 10 << 20 // Athena bills at least 10 MB per query
+	// transformMillis is what one transformer invocation is billed: decoding and checking a batch of at most a
+	// few thousand small events, about 50 ms (an assumption, printed with the item; Lambda bills by the ms).
+	transformMillis = 50
+	// transformLogBytes is what one transformer invocation logs: START, END, REPORT and the batch line.
+	transformLogBytes = 500
 )
 
 // flow is the producer's traffic in a month: its events, and the Kinesis records that carry them.
@@ -126,6 +131,9 @@ func (e *Estimate) delivery(d delivery, f flow, t lab.Traffic, accessLogs bool) 
 	if d.converts {
 		e.add("Firehose", "format conversion", ingested, FormatConversion, "")
 	}
+	if d.transform != nil {
+		e.transformation(*d.transform, delivered)
+	}
 	// Parquet pages are compressed by the serializer, with S3 compression UNCOMPRESSED.
 	stored := f.events * t.GzipBytesPerEvent
 	if d.uncompressed && !d.converts {
@@ -134,9 +142,27 @@ func (e *Estimate) delivery(d delivery, f flow, t lab.Traffic, accessLogs bool) 
 	e.add("S3", "PUT requests (delivered objects)", objects, S3Put, "")
 	e.add("S3", "storage, the month's objects", stored/2/gib, S3Storage, "accumulating from empty: half the month's objects on average")
 	e.Queries.ScannedBytes = stored / (hours / 24)
+	if b := d.backup; b != nil {
+		// The untransformed records, GZIP-compressed as the delivered JSON would be.
+		backups := math.Ceil(hours * 3600 / b.interval * math.Max(1, math.Ceil(delivered/(hours*3600/b.interval)/b.buffer)))
+		e.add("S3", "PUT requests (source record backup)", backups, S3Put, fmt.Sprintf("one object per %.0f s flush", b.interval))
+		e.add("S3", "storage, the month's backups", f.events*t.GzipBytesPerEvent/2/gib, S3Storage, "GZIP source records, accumulating from empty")
+	}
 	if accessLogs {
 		e.add("S3", "storage, access logs", objects*2*accessLogLineBytes/2/gib, S3Storage, "two 400-byte log records per delivered object")
 	}
+}
+
+// transformation prices the transformer function: one invocation per batch at the processor's hints (Firehose
+// invokes at the interval or when the buffer fills, whichever comes first). Firehose's pricing page lists no
+// charge of its own for Lambda data transformation (https://aws.amazon.com/firehose/pricing/): only Lambda bills.
+func (e *Estimate) transformation(t transformer, delivered float64) {
+	seconds := Month.Hours() * 3600
+	invocations := math.Ceil(math.Max(seconds/t.batches.interval, delivered/t.batches.buffer))
+	e.add("Lambda", "transformer compute", invocations*transformMillis/1000*t.memoryMB/1024, t.gbSecond,
+		fmt.Sprintf("%.0f batches (one per %.0f s or %.0f MiB) of about %d ms at %.0f MB", invocations, t.batches.interval, t.batches.buffer/(1<<20), transformMillis, t.memoryMB))
+	e.add("Lambda", "transformer requests", invocations, LambdaRequests, "")
+	e.add("CloudWatch", "transformer log ingestion", invocations*transformLogBytes/gib, LogIngestion, "about 500 bytes per invocation")
 }
 
 // monitoring prices the alarms, the dashboard and the alarm topic with its key.

@@ -38,6 +38,21 @@ type delivery struct {
 	dynamic      bool    // dynamic partitioning
 	converts     bool    // record format conversion
 	uncompressed bool    // CompressionFormat UNCOMPRESSED, as written or left out
+
+	transform *transformer // the Lambda processor Firehose invokes; nil without one
+	backup    *flushes     // the source record backup's hints; nil without a backup
+}
+
+// flushes are a buffer's hints: seconds between flushes (at least 1) and the bytes a flush holds at most.
+type flushes struct {
+	interval, buffer float64
+}
+
+// transformer is the Lambda processor of a delivery stream and the function it invokes.
+type transformer struct {
+	batches  flushes
+	memoryMB float64
+	gbSecond Price
 }
 
 // producer is what the templates say of the producer function's traffic.
@@ -89,6 +104,8 @@ func read(resources []assembly.Resource) (stack, error) {
 			dynamic:      assembly.FeatureOn("DynamicPartitioningConfiguration", dest["DynamicPartitioningConfiguration"]),
 			converts:     assembly.FeatureOn("DataFormatConversionConfiguration", dest["DataFormatConversionConfiguration"]),
 			uncompressed: assembly.Compression(dest) == assembly.DefaultCompression,
+			transform:    transformerOf(dest, byType["AWS::Lambda::Function"]),
+			backup:       backupOf(dest),
 		})
 	}
 	return s, nil
@@ -153,4 +170,57 @@ func logged(buckets []assembly.Resource) bool {
 		}
 	}
 	return false
+}
+
+// transformerOf reads a destination's enabled Lambda processor, with Firehose's defaults for hints it leaves out
+// (1 MB, 60 s: https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html), and the function it
+// invokes: the stack's Go function that is not the producer.
+func transformerOf(dest map[string]any, functions []assembly.Resource) *transformer {
+	pc, _ := dest["ProcessingConfiguration"].(map[string]any)
+	if enabled, ok := pc["Enabled"].(bool); ok && !enabled {
+		return nil
+	}
+	procs, _ := pc["Processors"].([]any)
+	for _, raw := range procs {
+		proc, _ := raw.(map[string]any)
+		if proc["Type"] != "Lambda" {
+			continue
+		}
+		t := &transformer{batches: flushes{interval: 60, buffer: 1 << 20}, memoryMB: 128, gbSecond: LambdaX86GBSecond}
+		params, _ := proc["Parameters"].([]any)
+		for _, rp := range params {
+			p, _ := rp.(map[string]any)
+			v, _ := strconv.ParseFloat(fmt.Sprint(p["ParameterValue"]), 64)
+			switch p["ParameterName"] {
+			case "BufferIntervalInSeconds":
+				t.batches.interval = v
+			case "BufferSizeInMBs":
+				t.batches.buffer = v * (1 << 20)
+			}
+		}
+		t.batches.interval = max(t.batches.interval, 1)
+		for _, f := range functions {
+			env, _ := f.Properties["Environment"].(map[string]any)
+			vars, _ := env["Variables"].(map[string]any)
+			if _, producer := vars[lab.EnvRate]; producer || f.Properties["Handler"] != "bootstrap" {
+				continue
+			}
+			t.memoryMB = number(f.Properties["MemorySize"], 128)
+			if archs, _ := f.Properties["Architectures"].([]any); len(archs) == 1 && archs[0] == "arm64" {
+				t.gbSecond = LambdaArmGBSecond
+			}
+		}
+		return t
+	}
+	return nil
+}
+
+// backupOf reads a destination's source record backup, with Firehose's S3 default hints (5 MB, 300 s).
+func backupOf(dest map[string]any) *flushes {
+	if dest["S3BackupMode"] != "Enabled" {
+		return nil
+	}
+	cfg, _ := dest["S3BackupConfiguration"].(map[string]any)
+	hints, _ := cfg["BufferingHints"].(map[string]any)
+	return &flushes{interval: max(number(hints["IntervalInSeconds"], 300), 1), buffer: number(hints["SizeInMBs"], 5) * (1 << 20)}
 }

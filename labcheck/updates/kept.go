@@ -48,6 +48,12 @@ func (c *comparison) kept(id string, b, h assembly.Resource) {
 		}
 		for _, k := range keptPaths(bd, hd, "", "") {
 			path := dest + "/" + k.path
+			if strings.HasPrefix(k.path, "S3BackupConfiguration") && hd["S3BackupMode"] == offValues["S3BackupMode"] {
+				// Firehose writes the backup configuration only in S3BackupMode Enabled; whether it may be
+				// switched off at all is refusals.go's matter.
+				c.add(Keeps, id, h.Type, path, fmt.Sprintf("the new template leaves out %s; Firehose keeps the deployed value, unused while the new template writes S3BackupMode Disabled (%s)", k.path, firehoseMergePage), "")
+				continue
+			}
 			if k.offParent != "" {
 				c.add(Keeps, id, h.Type, path, fmt.Sprintf("the new template leaves out %s; Firehose keeps the deployed value, unused while the new template switches %s off (Enabled false) (%s)", k.path, k.offParent, firehoseMergePage), "")
 				continue

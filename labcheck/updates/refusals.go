@@ -19,6 +19,7 @@ const (
 	streamModePage     = "Kinesis \"Switch between modes\": https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html#switchingmodes"
 	streamModeCfnPage  = "AWS::Kinesis::Stream StreamModeDetails, Update requires: No interruption: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesis-stream-streammodedetails.html"
 	tableLocationPage  = "Athena \"Specify a table location in Amazon S3\": https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html"
+	backupPage         = "Firehose \"Back up source records\": https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-source-record-backup.html"
 )
 
 // namePath is the property that holds a type's custom physical name: with a name set, CloudFormation cannot replace
@@ -127,6 +128,15 @@ var refusals = []refusal{
 		}
 		return &verdict{Fails, fmt.Sprintf("dynamic partitioning %v -> %v in place: Firehose enables it only when a stream is created and never disables it, and CloudFormation would update in place (%s)", was, is, dynamicPage),
 			"replace the delivery stream by giving it a new name in the same change (this stack names it per layout)", ""}
+	}},
+	{"AWS::KinesisFirehose::DeliveryStream", "ExtendedS3DestinationConfiguration/S3BackupMode", func(before, after any) *verdict {
+		// "You can enable source record backup when you create or update your Firehose stream. You cannot disable
+		// source record backup after you enable it." Enabling in place is allowed.
+		if before != "Enabled" || after == "Enabled" {
+			return nil
+		}
+		return &verdict{Fails, fmt.Sprintf("S3BackupMode Enabled -> %v in place: Firehose cannot disable source record backup once it is enabled (%s)", show(after), backupPage),
+			"keep backup=true, or replace the delivery stream: rename it in the same change (-c deliveryStreamName=...) or destroy the stack first", ""}
 	}},
 }
 

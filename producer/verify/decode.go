@@ -38,7 +38,7 @@ func Decode(r io.Reader, valid func(*event.Event, Position), bad func(Position, 
 			bad(pos, fmt.Sprintf("invalid JSON event: %v", err))
 			return
 		}
-		if err := event.Check(&e); err != nil {
+		if err := event.CheckDelivered(&e); err != nil {
 			bad(pos, fmt.Sprintf("event %q: %v", e.Metadata.EventID, err))
 			return
 		}

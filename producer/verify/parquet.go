@@ -71,7 +71,7 @@ func DecodeParquet(r io.Reader, valid func(*event.Event, Position), bad func(Pos
 			case convErr != nil:
 				bad(pos, fmt.Sprintf("row %d: %v", row, convErr))
 			default:
-				if checkErr := event.Check(&e); checkErr != nil {
+				if checkErr := event.CheckDelivered(&e); checkErr != nil {
 					bad(pos, fmt.Sprintf("event %q: %v", e.Metadata.EventID, checkErr))
 				} else {
 					valid(&e, pos)

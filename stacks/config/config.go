@@ -41,6 +41,8 @@ type Config struct {
 	QueryScanCutoffMiB          int    // the workgroup's per-query scanned-data limit
 	Partitioning                string // PartitioningTime or PartitioningTenant
 	Format                      string // FormatJSON or FormatParquet: what Firehose writes
+	Transform                   string // TransformNone or TransformRedact: the Lambda transformation Firehose invokes
+	Backup                      bool   // Firehose keeps the untransformed source records under BackupPrefix
 }
 
 // Default returns the settings of the console lab.
@@ -66,5 +68,6 @@ func Default() Config {
 		QueryScanCutoffMiB: 1024,
 		Partitioning:       PartitioningTime,
 		Format:             FormatJSON,
+		Transform:          TransformNone,
 	}
 }

@@ -112,11 +112,25 @@ func TestEveryKeyHasUpdateExamples(t *testing.T) {
 			t.Errorf("%s has no UpdateExamples: the update table in docs/configuration.md needs its behaviour", s.Key)
 		}
 		for _, v := range values {
-			c, err := FromContext(map[string]any{s.Key: v})
+			ctx := map[string]any{s.Key: v}
+			for k, cv := range UpdateExampleCompanions[s.Key] {
+				ctx[k] = cv
+			}
+			c, err := FromContext(ctx)
 			if err != nil {
 				t.Errorf("%s=%s: %v", s.Key, v, err)
 			} else if c == def {
 				t.Errorf("%s=%s is the default", s.Key, v)
+			}
+		}
+	}
+	for k, companions := range UpdateExampleCompanions {
+		if _, ok := UpdateExamples[k]; !ok {
+			t.Errorf("UpdateExampleCompanions has %s, which has no UpdateExamples", k)
+		}
+		for c := range companions {
+			if !slices.Contains(Keys(), c) {
+				t.Errorf("UpdateExampleCompanions of %s has %s, which is no key", k, c)
 			}
 		}
 	}

@@ -29,4 +29,12 @@ var UpdateExamples = map[string][]string{
 	"queryScanCutoffMiB":          {"2048"},
 	"partitioning":                {PartitioningTenant},
 	"format":                      {FormatParquet},
+	"transform":                   {TransformRedact},
+	"backup":                      {"true"},
+}
+
+// UpdateExampleCompanions are, per key, the other keys its examples need to be valid (backup=true needs a
+// transformation): the update table deploys them together, over the defaults and back.
+var UpdateExampleCompanions = map[string]map[string]string{
+	"backup": {"transform": TransformRedact},
 }

@@ -103,4 +103,5 @@ func (c Config) crossRules(p *problems) {
 			bad("bufferSizeMiB", c.BufferSizeMiB, "format=parquet needs bufferSizeMiB >= "+strconv.Itoa(MinFormatConversionBufferMiB)+" (Firehose's minimum with record format conversion); leave bufferSizeMiB unset and it follows format")
 		}
 	}
+	c.transformRules(p)
 }

@@ -92,6 +92,12 @@ var Settings = []Setting{
 		FormatJSON:    "GZIP NDJSON objects, as the console lab",
 		FormatParquet: "Firehose converts each record to Apache Parquet with the Glue table's schema: columnar, dictionary-encoded, " + ParquetCompression + "-compressed `.parquet` objects that Athena reads only in the columns a query uses",
 	}}, "What Firehose writes: {allowed}. Parquet needs `query=true`; `compression` and `bufferSizeMiB` follow it (`UNCOMPRESSED`, "+strconv.Itoa(MinFormatConversionBufferMiB)+") unless set (see [querying](querying.md#parquet-formatparquet))."),
+	choice("transform", func(c *Config) *string { return &c.Transform }, enum{values: Transforms, means: map[string]string{
+		TransformNone:   "Firehose delivers the records as the stream holds them",
+		TransformRedact: "Firehose invokes the stack's transformer function on each batch: it drops `metadata.user` (personal data) and fails events that do not match the schema, which land under `errorPrefix` as `processing-failed`",
+	}}, "Record transformation: {allowed}. Switches in place (see [architecture](architecture.md#record-transformation-transformredact))."),
+	boolean("backup", func(c *Config) *bool { return &c.Backup },
+		"`true` makes Firehose keep every untransformed source record under `"+BackupPrefix+"` in the data bucket (source record backup); it needs `transform=redact` or `format=parquet`, and once deployed Firehose cannot switch it off again."),
 }
 
 // Keys returns the context keys in documentation order.

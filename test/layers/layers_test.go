@@ -35,8 +35,8 @@ type layer struct {
 // layers are the module's layers, top to bottom: imports point down, and the contracts at the bottom are read by
 // all. The test commands are commands too, but the only ones that may run the test doubles.
 var layers = []layer{
-	{"commands", []string{".", "producer", "labcheck"},
-		[]string{"stacks", "stacks/config", "producer/*", "labcheck/*", "contracts", "leaves"}, true,
+	{"commands", []string{".", "producer", "labcheck", "transformer"},
+		[]string{"stacks", "stacks/config", "producer/*", "labcheck/*", "transformer/*", "contracts", "leaves"}, true,
 		"parse flags or context, wire the packages below, print"},
 	{"test commands", []string{"internal/testing/localkinesis", "internal/testing/testsummary"},
 		[]string{"contracts", "leaves", "test doubles"}, true,
@@ -47,6 +47,8 @@ var layers = []layer{
 		"the typed configuration: keys, defaults, validation, every derived name"},
 	{"producer/*", []string{"producer/*"}, []string{"producer/*", "contracts", "leaves"}, true,
 		"generate, send and check events; measure their traffic"},
+	{"transformer/*", []string{"transformer/*"}, []string{"contracts", "leaves"}, true,
+		"the record transformation Firehose invokes (transform=redact)"},
 	{"labcheck/*", []string{"labcheck/*"}, []string{"labcheck/*", "contracts", "leaves"}, true,
 		"the offline analyses: updates over an earlier template, the monthly estimate"},
 	{"contracts", []string{"internal/lab", "internal/event"}, nil, false,
@@ -57,7 +59,7 @@ var layers = []layer{
 	{"test doubles", []string{"internal/testing/*"}, []string{"contracts", "leaves", "test doubles"}, true,
 		"stand-ins for AWS and test helpers; no product package above internal/"},
 	{"tests", []string{"test/..."},
-		[]string{"commands", "stacks", "stacks/config", "producer/*", "labcheck/*", "contracts", "leaves", "test doubles", "tests"}, true,
+		[]string{"commands", "stacks", "stacks/config", "producer/*", "labcheck/*", "transformer/*", "contracts", "leaves", "test doubles", "tests"}, true,
 		"the stack, golden, docs and end-to-end tests (test files only)"},
 }
 
@@ -294,6 +296,7 @@ func TestMostSpecificPatternWins(t *testing.T) {
 		"internal/event":                "contracts",
 		"producer":                      "commands",
 		"producer/send":                 "producer/*",
+		"transformer/redact":            "transformer/*",
 		"test":                          "tests",
 		"test/e2e":                      "tests",
 		".":                             "commands",

@@ -4,7 +4,10 @@
 // records before it delivers them to the destination", Kinesis Data Streams developer guide, "Use the KPL with
 // Amazon Data Firehose"), and writes GZIP (or, converted, Parquet) batches to S3 under Firehose's key layout, flushing on a size or age
 // threshold like Firehose's buffering hints. It exists so the end-to-end test can run producer -> Kinesis -> S3 -> verify on one
-// machine. It never ships: nothing outside test/ and tests imports it.
+// machine. With Options.Transform it applies a transformation the test injects (the product's Lambda handler) with
+// Firehose's result contract, diverting failed records under the error prefix as processing-failed, and with
+// Options.BackupPrefix it keeps the source records as Firehose's source record backup does. It never ships:
+// nothing outside test/ and tests imports it.
 package firehose
 
 import (
@@ -58,12 +61,56 @@ type Options struct {
 	// Parquet converts each batch as Firehose's record format conversion does: the JSON records deserialized and
 	// written as one GZIP-compressed Parquet file with the table's columns (internal/eventparquet), named .parquet.
 	Parquet bool
+	// Transform is the Lambda data transformation, applied to every de-aggregated record before partitioning and
+	// conversion as Firehose does: it returns the new data and the result, Ok, Dropped or ProcessingFailed
+	// (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-status-model.html). The test injects
+	// the product's function. Ok records go on, Dropped ones vanish, and failed ones are written under ErrorPrefix
+	// rendered with processing-failed, one JSON error record each.
+	Transform func(data []byte) (out []byte, result string)
+	// ErrorPrefix is the destination's error prefix, expressions included; needed with Transform.
+	ErrorPrefix string
+	// LambdaArn is what the error records name as the transformation function.
+	LambdaArn string
+	// BackupPrefix, when set, turns on source record backup: every record as read from the stream (after
+	// de-aggregation, before transformation), GZIP-compressed under this prefix with yyyy/MM/dd/HH/ appended.
+	BackupPrefix string
 }
 
-// partition is one prefix's batch, as Firehose buffers each active partition separately.
+// Transformation results of Firehose's data transformation contract.
+const (
+	ResultOk               = "Ok"
+	ResultDropped          = "Dropped"
+	ResultProcessingFailed = "ProcessingFailed"
+)
+
+// ProcessingFailed is the error output type of records the transformation failed.
+const ProcessingFailed = "processing-failed"
+
+// errorRecord is the JSON document Firehose writes under the error prefix per record that failed processing.
+// https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-failure-handling.html
+type errorRecord struct {
+	AttemptsMade           int    `json:"attemptsMade"`
+	ArrivalTimestamp       int64  `json:"arrivalTimestamp"`
+	ErrorCode              string `json:"errorCode"`
+	ErrorMessage           string `json:"errorMessage"`
+	AttemptEndingTimestamp int64  `json:"attemptEndingTimestamp"`
+	RawData                []byte `json:"rawData"` // encoding/json writes base64
+	LambdaArn              string `json:"lambdaArn"`
+}
+
+// processingFailedCode and processingFailedMessage are the stand-in's error code and message for a record the
+// function answered ProcessingFailed; the page documents the fields, not their values.
+const (
+	processingFailedCode    = "Lambda.ProcessingFailedStatus"
+	processingFailedMessage = "ProcessingFailed status set for record"
+)
+
+// partition is one prefix's batch, as Firehose buffers each active partition separately. Error records and
+// backups are never converted (raw).
 type partition struct {
 	data   bytes.Buffer
 	oldest time.Time
+	raw    bool
 }
 
 // Deliver copies the stream's records to S3 until ctx ends, then flushes what it holds. It reads every shard
@@ -99,7 +146,7 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 		if p == nil || p.data.Len() == 0 {
 			return nil
 		}
-		body, ext, err := batch(p.data.Bytes(), o.Parquet)
+		body, ext, err := batch(p.data.Bytes(), o.Parquet && !p.raw)
 		if err != nil {
 			return err
 		}
@@ -140,25 +187,58 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 					return fmt.Errorf("de-aggregate record %s: %w", aws.ToString(r.SequenceNumber), err)
 				}
 				for _, u := range users {
-					keys, err := partitionKeys(query, u.Data)
-					if err != nil {
-						return err
+					now := time.Now()
+					add := func(prefix string, data []byte, raw bool) error {
+						p := partitions[prefix]
+						if p == nil {
+							p = &partition{oldest: now, raw: raw}
+							partitions[prefix] = p
+						}
+						// Firehose concatenates record data as it is; the producer's records end in a newline.
+						p.data.Write(data)
+						if p.data.Len() >= o.BufferBytes {
+							return flush(ctx, prefix)
+						}
+						return nil
 					}
-					prefix, err := RenderPrefix(o.Prefix, time.Now(), keys)
-					if err != nil {
-						return err
-					}
-					p := partitions[prefix]
-					if p == nil {
-						p = &partition{oldest: time.Now()}
-						partitions[prefix] = p
-					}
-					// Firehose concatenates record data as it is; the producer's records end in a newline.
-					p.data.Write(u.Data)
-					if p.data.Len() >= o.BufferBytes {
-						if err := flush(ctx, prefix); err != nil {
+					if o.BackupPrefix != "" {
+						prefix, err := RenderPrefix(o.BackupPrefix, now, nil)
+						if err != nil {
 							return err
 						}
+						if err := add(prefix, u.Data, true); err != nil {
+							return err
+						}
+					}
+					data := u.Data
+					if o.Transform != nil {
+						out, result := o.Transform(u.Data)
+						switch result {
+						case ResultOk:
+							data = out
+						case ResultDropped:
+							continue
+						default: // ProcessingFailed, and any result outside the contract
+							prefix, line, err := failedRecord(o, u.Data, now, aws.ToTime(r.ApproximateArrivalTimestamp))
+							if err != nil {
+								return err
+							}
+							if err := add(prefix, line, true); err != nil {
+								return err
+							}
+							continue
+						}
+					}
+					keys, err := partitionKeys(query, data)
+					if err != nil {
+						return err
+					}
+					prefix, err := RenderPrefix(o.Prefix, now, keys)
+					if err != nil {
+						return err
+					}
+					if err := add(prefix, data, false); err != nil {
+						return err
 					}
 				}
 				got++
@@ -177,6 +257,25 @@ func Deliver(ctx context.Context, k *kinesis.Client, s3c *s3.Client, o Options) 
 			}
 		}
 	}
+}
+
+// failedRecord is the error prefix and the JSON line Firehose writes for a record that failed processing.
+func failedRecord(o Options, data []byte, now, arrived time.Time) (string, []byte, error) {
+	if o.ErrorPrefix == "" {
+		return "", nil, fmt.Errorf("a record failed processing and the stand-in has no ErrorPrefix")
+	}
+	prefix, err := RenderErrorPrefix(o.ErrorPrefix, now, ProcessingFailed)
+	if err != nil {
+		return "", nil, err
+	}
+	line, err := json.Marshal(errorRecord{
+		AttemptsMade: 1, ArrivalTimestamp: arrived.UnixMilli(), ErrorCode: processingFailedCode, ErrorMessage: processingFailedMessage,
+		AttemptEndingTimestamp: now.UnixMilli(), RawData: data, LambdaArn: o.LambdaArn,
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("error record: %w", err)
+	}
+	return prefix, append(line, '\n'), nil
 }
 
 // batch turns a partition's concatenated records into an object: GZIP, or Parquet converted from the JSON records.

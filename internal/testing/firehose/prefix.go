@@ -14,6 +14,17 @@ const defaultTimeFolders = "yyyy/MM/dd/HH"
 // partitioning keys, as Firehose does: !{timestamp:FORMAT} in UTC, !{partitionKeyFromQuery:KEY} from the keys,
 // and yyyy/MM/dd/HH/ appended when the prefix has neither kind of expression.
 func RenderPrefix(prefix string, t time.Time, keys map[string]string) (string, error) {
+	return render(prefix, t, keys, "")
+}
+
+// RenderErrorPrefix evaluates an error prefix for a record that failed with errorType (processing-failed,
+// format-conversion-failed, ...): !{firehose:error-output-type} is the type, and the prefix's other expressions
+// render as in RenderPrefix. https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html
+func RenderErrorPrefix(prefix string, t time.Time, errorType string) (string, error) {
+	return render(prefix, t, nil, errorType)
+}
+
+func render(prefix string, t time.Time, keys map[string]string, errorType string) (string, error) {
 	var b strings.Builder
 	rest := prefix
 	expressions := false
@@ -41,6 +52,12 @@ func RenderPrefix(prefix string, t time.Time, keys map[string]string) (string, e
 				return "", fmt.Errorf("no dynamic partitioning key %q for prefix %q", arg, prefix)
 			}
 			b.WriteString(v)
+			expressions = true
+		case "firehose":
+			if arg != "error-output-type" || errorType == "" {
+				return "", fmt.Errorf("!{%s} in prefix %q: only an error prefix has !{firehose:error-output-type}", expr, prefix)
+			}
+			b.WriteString(errorType)
 			expressions = true
 		default:
 			return "", fmt.Errorf("the stand-in does not render !{%s}", expr)
