@@ -437,6 +437,8 @@ var variants = map[string]map[string]string{
 	"parquet": {"format": "parquet"},
 	// Both: dynamic partitioning reads the JSON records, then Firehose converts each partition's batch.
 	"parquet-tenant": {"format": "parquet", "partitioning": "tenant"},
+	// Delivered objects move to Standard-IA after 30 days (S3's minimum) and expire after 60; errors, backup too.
+	"lifecycle": {"dataRetentionDays": "60", "archiveAfterDays": "30"},
 }
 
 // dataBucketID returns the logical id of the data bucket.
