@@ -17,6 +17,7 @@ const (
 	dynamicPage        = "Firehose dynamic partitioning: https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-enable.html"
 	firehoseDeletePage = "Firehose DeleteDeliveryStream: https://docs.aws.amazon.com/firehose/latest/APIReference/API_DeleteDeliveryStream.html"
 	tableLocationPage  = "Athena \"Specify a table location in Amazon S3\": https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html"
+	expirationPage     = "S3 \"Expiring objects\": https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html"
 )
 
 // namePath is the property that holds a type's custom physical name: with a name set, CloudFormation cannot replace
@@ -107,6 +108,7 @@ var refusals = []refusal{
 		return &verdict{LosesData, fmt.Sprintf("retention %g h -> %g h: records older than the new period become inaccessible at once (%s)", b, a, retentionPage), "",
 			fmt.Sprintf("the stream's records older than %g h", a)}
 	}},
+	{"AWS::S3::Bucket", "LifecycleConfiguration", shortenedExpiry},
 	{"AWS::Glue::Table", "TableInput/StorageDescriptor/SerdeInfo", func(before, after any) *verdict {
 		return &verdict{Interrupts, fmt.Sprintf("the table's SerDe changes from %s to %s in place: Athena reads every object under the table's location with it (%s), so objects written in the old format fail the queries that read their hours", serde(before), serde(after), tableLocationPage),
 			"", ""}
