@@ -121,6 +121,7 @@ func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string
 			f.block("bucket %s (bucketName) does not exist: the stack writes into an existing bucket and never creates it", cfg.BucketName)
 		} else {
 			f.ok("bucket %s exists", cfg.BucketName)
+			reportLifecycle(ctx, a, cfg, f)
 		}
 	}
 

@@ -28,11 +28,14 @@ func newStorage(stack awscdk.Stack, cfg config.Config, pl plan) *Storage {
 		s.AccessLogs = newAccessLogsBucket(stack, cfg, pl)
 	}
 	if cfg.BucketName != "" {
-		// An imported bucket is referenced only: the stack adds no policy to it and never deletes or changes it.
+		// An imported bucket is referenced only: the stack adds no policy or lifecycle rule to it and never deletes
+		// or changes it (config refuses dataRetentionDays and archiveAfterDays with it; labcheck preflight reports
+		// the bucket's own lifecycle).
 		s.Data = awss3.Bucket_FromBucketName(stack, jsii.String("DataBucket"), jsii.String(cfg.BucketName))
 		return s
 	}
 	props := awss3.BucketProps{}
+	dataLifecycle(&props, cfg)
 	logAccessTo(&props, s.AccessLogs, "data-bucket/")
 	if pl.errorPrefixMetrics {
 		// Request metrics of the error prefix alone, for the alarm on diverted records (Firehose has no metric of
@@ -55,7 +58,7 @@ func newQueryResultsBucket(stack awscdk.Stack, pl plan, accessLogs awss3.IBucket
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("expire-query-results"),
 			Expiration:                          awscdk.Duration_Days(jsii.Number(queryResultsDays)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+			AbortIncompleteMultipartUploadAfter: abortUploadsAfter(),
 		}},
 	}
 	logAccessTo(&props, accessLogs, "query-results/")
@@ -107,8 +110,9 @@ func logAccessTo(props *awss3.BucketProps, accessLogs awss3.IBucket, prefix stri
 func newAccessLogsBucket(stack awscdk.Stack, cfg config.Config, pl plan) awss3.Bucket {
 	return newPrivateBucket(stack, "AccessLogsBucket", pl, awss3.BucketProps{
 		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:         jsii.String("expire-access-logs"),
-			Expiration: awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
+			Id:                                  jsii.String("expire-access-logs"),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(cfg.LogRetentionDays))),
+			AbortIncompleteMultipartUploadAfter: abortUploadsAfter(),
 		}},
 	})
 }

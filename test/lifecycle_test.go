@@ -2,10 +2,13 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks"
 )
 
 // TestGoldenTemplatesLeaveNothingBehind walks every committed golden template (what users review and deploy):
@@ -172,6 +175,99 @@ func TestNoFunctionRoleMayCreateALogGroup(t *testing.T) {
 			}
 			if functions == 0 && !strings.Contains(f, "retain") && !strings.Contains(f, "no-producer") {
 				t.Errorf("no function found: the walk reads nothing")
+			}
+		})
+	}
+}
+
+// lifecycleRules returns a bucket's lifecycle rules by id.
+func lifecycleRules(t *testing.T, bucket map[string]any) map[string]map[string]any {
+	t.Helper()
+	lc, _ := props(bucket)["LifecycleConfiguration"].(map[string]any)
+	rules := map[string]map[string]any{}
+	for _, r := range asList(lc["Rules"]) {
+		rule := r.(map[string]any)
+		rules[fmt.Sprint(rule["Id"])] = rule
+	}
+	return rules
+}
+
+// TestDataRetentionExpiresTheDataPrefix: -c dataRetentionDays=30 expires the objects under the data prefix's
+// literal part after 30 days, the backup prefix with them, and the error prefix no sooner than 30 days; without
+// it nothing expires. Either way unfinished multipart uploads are aborted after a day.
+func TestDataRetentionExpiresTheDataPrefix(t *testing.T) {
+	s := synth(t, map[string]string{"dataRetentionDays": "7"})
+	rules := lifecycleRules(t, s.resources("AWS::S3::Bucket")[s.dataBucketID(t)])
+	want := map[string]string{
+		"abort-incomplete-uploads": `{"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Id":"abort-incomplete-uploads","Status":"Enabled"}`,
+		stacks.DataLifecycleRuleID: `{"ExpirationInDays":7,"Id":"expire-data","Prefix":"stream/","Status":"Enabled"}`,
+		"expire-backup":            `{"ExpirationInDays":7,"Id":"expire-backup","Prefix":"backup/","Status":"Enabled"}`,
+		"expire-errors":            `{"ExpirationInDays":30,"Id":"expire-errors","Prefix":"errors/","Status":"Enabled"}`,
+	}
+	if len(rules) != len(want) {
+		t.Errorf("data bucket rules: %s", jsonOf(rules))
+	}
+	for id, w := range want {
+		if got := jsonOf(rules[id]); got != w {
+			t.Errorf("rule %s:\n got %s\nwant %s", id, got, w)
+		}
+	}
+
+	s = synth(t, map[string]string{"dataRetentionDays": "30"})
+	if got := jsonOf(lifecycleRules(t, s.resources("AWS::S3::Bucket")[s.dataBucketID(t)])[stacks.DataLifecycleRuleID]["ExpirationInDays"]); got != "30" {
+		t.Errorf("dataRetentionDays=30: the data rule expires after %s days", got)
+	}
+
+	s = synth(t, labDefaults)
+	lab := lifecycleRules(t, s.resources("AWS::S3::Bucket")[s.dataBucketID(t)])
+	if len(lab) != 1 || lab["abort-incomplete-uploads"] == nil {
+		t.Errorf("by default the data bucket expires nothing, only aborts uploads: %s", jsonOf(lab))
+	}
+}
+
+// TestArchiveMovesToStandardIA: archiveAfterDays moves the data and backup objects (not the errors) to STANDARD_IA
+// and writes S3's 128 KB transition minimum explicitly, which the cost estimate relies on.
+func TestArchiveMovesToStandardIA(t *testing.T) {
+	s := synth(t, variants["lifecycle"])
+	bucket := s.resources("AWS::S3::Bucket")[s.dataBucketID(t)]
+	rules := lifecycleRules(t, bucket)
+	for _, id := range []string{stacks.DataLifecycleRuleID, "expire-backup"} {
+		if got := jsonOf(rules[id]["Transitions"]); got != `[{"StorageClass":"STANDARD_IA","TransitionInDays":30}]` {
+			t.Errorf("rule %s transitions: %s", id, got)
+		}
+		if got := jsonOf(rules[id]["ExpirationInDays"]); got != "60" {
+			t.Errorf("rule %s expires after %s days", id, got)
+		}
+	}
+	if rules["expire-errors"]["Transitions"] != nil {
+		t.Errorf("errors are archived: %s", jsonOf(rules["expire-errors"]))
+	}
+	lc := props(bucket)["LifecycleConfiguration"].(map[string]any)
+	if lc["TransitionDefaultMinimumObjectSize"] != "all_storage_classes_128K" {
+		t.Errorf("TransitionDefaultMinimumObjectSize: %v", lc["TransitionDefaultMinimumObjectSize"])
+	}
+}
+
+// TestEveryBucketAbortsUnfinishedUploads walks every variant: each bucket the stack creates aborts incomplete
+// multipart uploads after one day (checkov's CKV_AWS_300 asks it of Terraform; the same holds here).
+func TestEveryBucketAbortsUnfinishedUploads(t *testing.T) {
+	for name, overrides := range variants {
+		t.Run(name, func(t *testing.T) {
+			s := synth(t, overrides)
+			buckets := s.resources("AWS::S3::Bucket")
+			if len(buckets) == 0 && name != "existing-bucket" {
+				t.Fatal("no bucket")
+			}
+			for id, b := range buckets {
+				aborts := false
+				for _, r := range lifecycleRules(t, b) {
+					if jsonOf(r["AbortIncompleteMultipartUpload"]) == `{"DaysAfterInitiation":1}` && r["Prefix"] == nil {
+						aborts = true
+					}
+				}
+				if !aborts {
+					t.Errorf("bucket %s keeps unfinished uploads: %s", id, jsonOf(props(b)["LifecycleConfiguration"]))
+				}
 			}
 		})
 	}

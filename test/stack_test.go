@@ -445,6 +445,8 @@ var variants = map[string]map[string]string{
 	"transform": {"transform": "redact"},
 	// With source record backup: the untransformed records under backup/ of the data bucket.
 	"transform-backup": {"transform": "redact", "backup": "true"},
+	// Delivered objects move to Standard-IA after 30 days (S3's minimum) and expire after 60; errors, backup too.
+	"lifecycle": {"dataRetentionDays": "60", "archiveAfterDays": "30"},
 }
 
 // dataBucketID returns the logical id of the data bucket.

@@ -20,6 +20,7 @@ const (
 	streamModeCfnPage  = "AWS::Kinesis::Stream StreamModeDetails, Update requires: No interruption: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesis-stream-streammodedetails.html"
 	tableLocationPage  = "Athena \"Specify a table location in Amazon S3\": https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html"
 	backupPage         = "Firehose \"Back up source records\": https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-source-record-backup.html"
+	expirationPage     = "S3 \"Expiring objects\": https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html"
 )
 
 // namePath is the property that holds a type's custom physical name: with a name set, CloudFormation cannot replace
@@ -117,6 +118,7 @@ var refusals = []refusal{
 		}
 		return &verdict{Interrupts, fmt.Sprintf("capacity mode %s -> %s in place (%s): the stream keeps its records and takes reads and writes while Kinesis switches it, and Kinesis switches a stream's mode at most %d times in a rolling 24 hours, so switching back the same day is refused (%s)", b, a, streamModeCfnPage, maxModeSwitchesPerDay, streamModePage), "", ""}
 	}},
+	{"AWS::S3::Bucket", "LifecycleConfiguration", shortenedExpiry},
 	{"AWS::Glue::Table", "TableInput/StorageDescriptor/SerdeInfo", func(before, after any) *verdict {
 		return &verdict{Interrupts, fmt.Sprintf("the table's SerDe changes from %s to %s in place: Athena reads every object under the table's location with it (%s), so objects written in the old format fail the queries that read their hours", serde(before), serde(after), tableLocationPage),
 			"", ""}

@@ -152,3 +152,54 @@ func TestRetentionFindings(t *testing.T) {
 		}
 	}
 }
+
+// TestShortenedRetentionLosesData: a new or shorter expiration of a prefix deletes the objects already there past
+// the new age; a longer one, one removed, a disabled one or the abort-uploads rule loses nothing.
+func TestShortenedRetentionLosesData(t *testing.T) {
+	rule := func(prefix string, days float64) map[string]any {
+		return map[string]any{"Id": "r" + prefix, "Prefix": prefix, "ExpirationInDays": days, "Status": "Enabled"}
+	}
+	lc := func(rules ...map[string]any) map[string]any {
+		l := []any{map[string]any{"Id": "abort", "AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": 1.0}, "Status": "Enabled"}}
+		for _, r := range rules {
+			l = append(l, r)
+		}
+		return map[string]any{"Rules": l}
+	}
+	disabled := rule("stream/", 1)
+	disabled["Status"] = "Disabled"
+	for _, tc := range []struct {
+		name          string
+		before, after any
+		want          string // the lost objects, "" for none
+	}{
+		{"a first expiry", nil, lc(rule("stream/", 30)), "the objects under stream/ older than 30 days"},
+		{"from keep", lc(), lc(rule("stream/", 30), rule("errors/", 30)), "the objects under errors/ older than 30 days; objects under stream/ older than 30 days"},
+		{"shortened", lc(rule("stream/", 60)), lc(rule("stream/", 30)), "the objects under stream/ older than 30 days"},
+		{"as a string", lc(rule("stream/", 60)), lc(map[string]any{"Prefix": "stream/", "ExpirationInDays": "7"}), "the objects under stream/ older than 7 days"},
+		{"the whole bucket", lc(), lc(rule("", 5)), "the objects anywhere in the bucket older than 5 days"},
+		{"lengthened", lc(rule("stream/", 30)), lc(rule("stream/", 60)), ""},
+		{"unchanged", lc(rule("stream/", 30)), lc(rule("stream/", 30)), ""},
+		{"removed", lc(rule("stream/", 30)), lc(), ""},
+		{"abort only", nil, lc(), ""},
+		{"disabled", lc(), lc(disabled), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := shortenedExpiry(tc.before, tc.after)
+			switch {
+			case tc.want == "" && v != nil:
+				t.Errorf("want nothing, got %+v", v)
+			case tc.want != "" && (v == nil || v.word != LosesData || v.what != tc.want || !strings.Contains(v.reason, "objects already in the bucket") || !strings.Contains(v.reason, expirationPage)):
+				t.Errorf("want LOSES DATA of %q, got %+v", tc.want, v)
+			}
+		})
+	}
+	// Through Compare: the bucket updated in place names the property.
+	bucket := func(lcv any) assembly.Template {
+		return assembly.Template{Resources: map[string]assembly.Resource{"DataBucket": {Type: "AWS::S3::Bucket", Properties: map[string]any{"LifecycleConfiguration": lcv}}}}
+	}
+	found := Compare("Lab", bucket(lc()), bucket(lc(rule("stream/", 30))), nil)
+	if len(found) != 1 || found[0].Word != LosesData || found[0].Property != "LifecycleConfiguration" || !strings.Contains(found[0].Brief(), "objects under stream/ older than 30 days") {
+		t.Errorf("Compare: %s", lines(found))
+	}
+}

@@ -5,7 +5,7 @@
 // values.go what one key's value may be, parse.go context values into a Config, suggest.go "did you mean",
 // rules.go the rules between keys, problems.go how violations read, reference.go the generated reference,
 // names.go the physical names, follow.go the keys that follow a feature switch, layout.go the S3 key layout,
-// cdkjson.go reading cdk.json and the error every entry point shows.
+// cdkjson.go reading cdk.json and the error every entry point shows, lifecycle.go the data bucket's lifecycle.
 package config
 
 import "github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
@@ -25,6 +25,8 @@ type Config struct {
 	BucketName            string // existing bucket to write into; empty creates one
 	Prefix                string // S3 key prefix of delivered objects
 	ErrorPrefix           string // S3 key prefix of records Firehose could not deliver
+	DataRetentionDays     int    // days after which S3 expires delivered objects; 0 keeps them
+	ArchiveAfterDays      int    // days after which delivered objects move to S3 Standard-IA; 0 never
 	BufferSizeMiB         int    // Firehose buffering size hint
 	BufferIntervalSeconds int    // Firehose buffering interval hint
 	Compression           string // Firehose output compression
@@ -55,6 +57,8 @@ func Default() Config {
 		DeliveryStreamName:    lab.DefaultDeliveryStreamName,
 		Prefix:                lab.DefaultPrefix,
 		ErrorPrefix:           "errors/" + errorOutputType + "/",
+		DataRetentionDays:     0, // nothing expires: lab mode's destroy deletes it all, retain=true asked to keep it
+		ArchiveAfterDays:      0,
 		BufferSizeMiB:         1,
 		BufferIntervalSeconds: 60,
 		Compression:           "GZIP",

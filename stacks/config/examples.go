@@ -14,6 +14,8 @@ var UpdateExamples = map[string][]string{
 	"bucketName":                  {"my-existing-lab-bucket"},
 	"prefix":                      {"data/"},
 	"errorPrefix":                 {"failed/!{firehose:error-output-type}/"},
+	"dataRetentionDays":           {"30"},
+	"archiveAfterDays":            {"30"},
 	"bufferSizeMiB":               {"5"},
 	"bufferIntervalSeconds":       {"300"},
 	"compression":                 {"UNCOMPRESSED"},

@@ -79,6 +79,7 @@ func (c Config) crossRules(p *problems) {
 	if c.ErrorPrefix == c.Prefix {
 		bad("errorPrefix", c.ErrorPrefix, "must differ from prefix so failed records never mix with delivered ones")
 	}
+	c.lifecycleRules(p)
 	if c.Partitioning == PartitioningTenant {
 		if c.BufferSizeMiB < MinDynamicPartitioningBufferMiB {
 			bad("bufferSizeMiB", c.BufferSizeMiB, "partitioning=tenant needs bufferSizeMiB >= "+strconv.Itoa(MinDynamicPartitioningBufferMiB)+" (Firehose's minimum with dynamic partitioning); leave bufferSizeMiB unset and it follows partitioning")

@@ -5,7 +5,9 @@ package s3fake
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +23,9 @@ type Server struct {
 	URL    string
 	server *httptest.Server
 	clock  *clock
+
+	mu        sync.Mutex
+	lifecycle map[string]string // bucket -> the LifecycleConfiguration XML GET ?lifecycle answers
 }
 
 // clock lets tests choose the LastModified time of the objects they put.
@@ -46,9 +51,40 @@ func Start(t testing.TB) *Server {
 	backend := s3mem.New(s3mem.WithTimeSource(c))
 	// The request-time check uses the real clock (the SDK signs with it); only LastModified follows SetTime.
 	faker := gofakes3.New(backend, gofakes3.WithAutoBucket(false))
-	srv := httptest.NewServer(faker.Server())
-	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, server: srv, clock: c}
+	s := &Server{clock: c, lifecycle: map[string]string{}}
+	s.server = httptest.NewServer(s.withLifecycle(faker.Server()))
+	t.Cleanup(s.server.Close)
+	s.URL = s.server.URL
+	return s
+}
+
+// withLifecycle answers GetBucketLifecycleConfiguration (GET /<bucket>?lifecycle), which gofakes3 does not
+// implement, from what SetLifecycle stored; a bucket without one gets S3's 404 NoSuchLifecycleConfiguration.
+func (s *Server) withLifecycle(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := r.URL.Query()["lifecycle"]; !ok || r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		bucket := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
+		s.mu.Lock()
+		body, ok := s.lifecycle[bucket]
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/xml")
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchLifecycleConfiguration</Code><Message>The lifecycle configuration does not exist</Message><BucketName>` + bucket + `</BucketName></Error>`))
+			return
+		}
+		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + body + `</LifecycleConfiguration>`))
+	})
+}
+
+// SetLifecycle gives bucket a lifecycle configuration: rules is the <Rule> elements GET ?lifecycle returns.
+func (s *Server) SetLifecycle(bucket, rules string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lifecycle[bucket] = rules
 }
 
 // SetTime makes objects put from now on carry t as LastModified; the zero time restores the real clock.
