@@ -79,6 +79,7 @@ func reportLifecycle(ctx context.Context, a *account, cfg config.Config, f *find
 // tags or sizes, in any of the forms S3 returns: Filter.Prefix, Filter.And, or the older rule-level Prefix.
 func rulePrefix(r s3types.LifecycleRule) (string, bool) {
 	if r.Filter == nil {
+		//lint:ignore SA1019 S3 still returns the rule-level Prefix of rules written before Filter existed, which this reads.
 		return aws.ToString(r.Prefix), false
 	}
 	f := r.Filter
