@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -35,51 +33,25 @@ type ProducerFunction struct {
 // newProducer bundles the Go producer as a Lambda function that a one-minute schedule invokes, so data flows
 // into stream right after `cdk deploy` and stops with `cdk destroy`.
 func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.IStream) *ProducerFunction {
-	root, err := modroot.Find()
-	if err != nil {
-		panic(fmt.Sprintf("stacks: locate the producer source: %v", err))
-	}
-	logs := awslogs.NewLogGroup(stack, jsii.String("ProducerLogs"), &awslogs.LogGroupProps{
-		Retention:     retentionDays(cfg.LogRetentionDays),
-		RemovalPolicy: pl.removal,
-	})
-	role := awsiam.NewRole(stack, jsii.String("ProducerRole"), &awsiam.RoleProps{
-		Description: jsii.String("Lets the producer function put records to the lab's stream and write its own logs"),
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-	})
-	policy := awsiam.NewPolicy(stack, jsii.String("ProducerRolePolicy"), &awsiam.PolicyProps{
-		Roles: &[]awsiam.IRole{role},
-		Statements: &[]awsiam.PolicyStatement{
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:       jsii.String("PutToTheLabStream"),
-				Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
-				Resources: &[]*string{stream.StreamArn()},
-			}),
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:       jsii.String("OwnLogs"),
-				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-				Resources: &[]*string{logs.LogGroupArn()},
-			}),
-			noUnownedLogGroups(),
-		},
-	})
-	fn := awslambda.NewFunction(stack, jsii.String("Producer"), &awslambda.FunctionProps{
-		Description:  jsii.String("Sends tenant telemetry events to " + cfg.KinesisStreamName() + " at a steady rate"),
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("bootstrap"),
-		Code:         goLambdaCode(root, producerPackage),
-		MemorySize:   jsii.Number(producerMemoryMiB),
+	fn, logs := newGoFunction(stack, cfg, pl, goFunction{
+		id:              "Producer",
+		pkg:             producerPackage,
+		description:     "Sends tenant telemetry events to " + cfg.KinesisStreamName() + " at a steady rate",
+		roleDescription: "Lets the producer function put records to the lab's stream and write its own logs",
+		statements: []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("PutToTheLabStream"),
+			Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
+			Resources: &[]*string{stream.StreamArn()},
+		})},
+		memoryMiB: producerMemoryMiB,
 		// Below the schedule period: an invocation ends before the next can start, so runs never overlap without
 		// reserved concurrency (lab.TestInvocationsNeverOverlap proves the arithmetic for every rate).
-		Timeout: seconds(lab.FunctionTimeout),
+		timeout: seconds(lab.FunctionTimeout),
 		// Opt-in only: a new account's concurrency quota is 10 and Lambda keeps at least that much unreserved, so any
 		// reservation there rolls the stack back.
 		// https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
-		ReservedConcurrentExecutions: reservedConcurrency(cfg.ProducerReservedConcurrency),
-		Role:                         role,
-		LogGroup:                     logs,
-		Environment: &map[string]*string{
+		reserved: reservedConcurrency(cfg.ProducerReservedConcurrency),
+		environment: &map[string]*string{
 			lab.EnvStream:       stream.StreamName(),
 			lab.EnvRate:         jsii.String(strconv.Itoa(cfg.ProducerRate)),
 			lab.EnvPartitionKey: jsii.String(lab.KeyTenant),
@@ -93,8 +65,6 @@ func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskines
 		RetryAttempts: jsii.Number(0),
 		MaxEventAge:   seconds(lab.MaxEventAge),
 	})
-	// The function must not start before it may write its logs and put records.
-	fn.Node().AddDependency(policy)
 	schedule := awsevents.NewRule(stack, jsii.String("ProducerSchedule"), &awsevents.RuleProps{
 		Description: jsii.String("Invokes the producer every minute; disable this rule to pause the flow"),
 		Schedule:    awsevents.Schedule_Rate(seconds(lab.SchedulePeriod)),

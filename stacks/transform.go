@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/modroot"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -36,42 +35,14 @@ type TransformFunction struct {
 // newTransformer bundles the Go transformer (transformer/) as an arm64 Lambda function with its own log group.
 // Its role may write its logs and nothing else: it returns the records to Firehose, which writes them.
 func newTransformer(stack awscdk.Stack, cfg config.Config, pl plan) *TransformFunction {
-	root, err := modroot.Find()
-	if err != nil {
-		panic(fmt.Sprintf("stacks: locate the transformer source: %v", err))
-	}
-	logs := awslogs.NewLogGroup(stack, jsii.String("TransformerLogs"), &awslogs.LogGroupProps{
-		Retention:     retentionDays(cfg.LogRetentionDays),
-		RemovalPolicy: pl.removal,
+	fn, logs := newGoFunction(stack, cfg, pl, goFunction{
+		id:              "Transformer",
+		pkg:             transformerPackage,
+		description:     "Firehose record transformation of " + cfg.FirehoseStreamName() + ": drops metadata.user, fails events off the schema",
+		roleDescription: "Lets the transformer function write its own logs",
+		memoryMiB:       transformerMemoryMiB,
+		timeout:         awscdk.Duration_Seconds(jsii.Number(transformerTimeout)),
 	})
-	role := awsiam.NewRole(stack, jsii.String("TransformerRole"), &awsiam.RoleProps{
-		Description: jsii.String("Lets the transformer function write its own logs"),
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-	})
-	policy := awsiam.NewPolicy(stack, jsii.String("TransformerRolePolicy"), &awsiam.PolicyProps{
-		Roles: &[]awsiam.IRole{role},
-		Statements: &[]awsiam.PolicyStatement{
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:       jsii.String("OwnLogs"),
-				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
-				Resources: &[]*string{logs.LogGroupArn()},
-			}),
-			noUnownedLogGroups(),
-		},
-	})
-	fn := awslambda.NewFunction(stack, jsii.String("Transformer"), &awslambda.FunctionProps{
-		Description:  jsii.String("Firehose record transformation of " + cfg.FirehoseStreamName() + ": drops metadata.user, fails events off the schema"),
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		Handler:      jsii.String("bootstrap"),
-		Code:         goLambdaCode(root, transformerPackage),
-		MemorySize:   jsii.Number(transformerMemoryMiB),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(transformerTimeout)),
-		Role:         role,
-		LogGroup:     logs,
-	})
-	// The function must not be invoked before it may write its logs.
-	fn.Node().AddDependency(policy)
 	out := func(id, value, description string) { addOutput(stack, id, value, description) }
 	out("TransformerFunctionName", *fn.FunctionName(), "Lambda function Firehose invokes to transform each batch (transform=redact)")
 	out("TransformerLogsCommand", "aws logs tail "+*logs.LogGroupName()+" --follow", "Follow the transformer's logs: why each record failed processing")
