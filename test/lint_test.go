@@ -145,10 +145,22 @@ func TestCheckovIsLive(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "probe.template.json"), bad, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	failed := checkov(t, dir)
-	slices.Sort(failed)
-	if len(failed) != 2 || !strings.HasPrefix(failed[0], "CKV_AWS_18 AWS::S3::Bucket.DataBucketE3889A50") ||
-		!strings.HasPrefix(failed[1], "CKV_AWS_21 AWS::S3::Bucket.DataBucketE3889A50") {
-		t.Fatalf("checkov on the probe: %v", failed)
+	var onBucket, elsewhere []string
+	for _, f := range checkov(t, dir) {
+		if strings.Contains(f, " AWS::S3::Bucket.DataBucketE3889A50 ") {
+			onBucket = append(onBucket, f)
+		} else {
+			elsewhere = append(elsewhere, f)
+		}
+	}
+	slices.Sort(onBucket)
+	if len(onBucket) != 2 || !strings.HasPrefix(onBucket[0], "CKV_AWS_18 ") || !strings.HasPrefix(onBucket[1], "CKV_AWS_21 ") {
+		t.Fatalf("checkov on the probe's data bucket: %v", onBucket)
+	}
+	// The other resources are the lab golden's, which TestCheckovIsClean holds to zero findings. A clean-clone CI
+	// run once reported CKV_AWS_45 (secrets in the producer's environment) here and not on the same resource in
+	// the golden, and not again on a rerun: logged, so a scanner flake cannot fail the liveness proof.
+	if len(elsewhere) > 0 {
+		t.Logf("checkov also reported, outside the probed bucket: %v", elsewhere)
 	}
 }
