@@ -8,8 +8,9 @@ make=(make --no-print-directory -s)
 
 names=() secs=()
 start_all=$(date +%s%N)
+# report [RC]: prints every finished phase's time, then exits with RC (default: the status that ended the script).
 report() {
-	local rc=$?
+	local rc=${1:-$?}
 	echo
 	echo "phase timings (seconds):"
 	for i in "${!names[@]}"; do printf '  %-34s %6.1f\n' "${names[$i]}" "${secs[$i]}"; done
@@ -51,7 +52,8 @@ phase "actionlint" go tool actionlint
 phase "short suite (go test -short)" bash -c "go test -short ./... | grep -v 'no test files'"
 
 out=$(mktemp -d)
-trap 'rc=$?; rm -rf "$out"; (exit "$rc"); report' EXIT
+# The status goes to report as an argument: `(exit "$rc")` under set -e would end the trap before the timings.
+trap 'rc=$?; rm -rf "$out"; report "$rc"' EXIT
 phase "CLI synth (cdk.json app command)" npx --no-install cdk synth --no-notices --quiet -o "$out"
 
 wait "$python_pid" || true
