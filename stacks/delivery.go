@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
@@ -59,12 +60,17 @@ type deliveryInputs struct {
 	schema *Catalog // the table whose schema conversion writes; nil without conversion
 	// transformer is the function Firehose invokes on each batch; nil with transform=none.
 	transformer *TransformFunction
+	// key is the customer-managed key the objects are encrypted with (encryption=kms); nil: the bucket's default.
+	key awskms.IKey
 }
 
 // newDelivery declares the delivery stream and the prefix-scoped policy of its role.
 func newDelivery(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInputs) *Delivery {
 	d := &Delivery{Role: in.access.role, Logs: in.access.logs}
 	destination := &awskinesisfirehose.S3BucketProps{
+		// SSE-KMS with the customer-managed key (KMSEncryptionConfig); without one the template writes
+		// NoEncryption (pins.go) and the bucket's default encryption applies.
+		EncryptionKey:     in.key,
 		DataOutputPrefix:  jsii.String(pl.layout.FirehosePrefix),
 		ErrorOutputPrefix: jsii.String(cfg.ErrorPrefix),
 		BufferingSize:     awscdk.Size_Mebibytes(jsii.Number(float64(cfg.BufferSizeMiB))),
@@ -78,7 +84,7 @@ func newDelivery(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInpu
 		Processors:          processors(pl.layout, in.transformer),
 	}
 	if pl.backup {
-		destination.S3Backup = sourceBackup(in.bucket, d.Logs)
+		destination.S3Backup = sourceBackup(in.bucket, d.Logs, in.key)
 	}
 	if pl.conversion {
 		destination.DataFormatConversion = parquetConversion(in.schema)
@@ -178,6 +184,9 @@ func deliveryPolicy(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryI
 			Actions:   jsii.Strings("logs:PutLogEvents"),
 			Resources: &logStreamArns,
 		}),
+	}
+	if in.key != nil {
+		statements = append(statements, s3KeyStatement(in.key, bucket, objectPrefixes(cfg, pl)))
 	}
 	if pl.conversion {
 		statements = append(statements, schemaReadStatement(stack, in.schema))

@@ -3,6 +3,7 @@ package stacks
 import (
 	"regexp"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -21,7 +22,7 @@ func suppressDeliveryFindings(d *Delivery, cfg config.Config, pl plan) {
 		Id: jsii.String("AwsSolutions-KDF1"),
 		Reason: jsii.String("Firehose rejects server-side encryption when its source is a Kinesis data stream " +
 			"(ServerSideEncryptionNotSupportedWithKinesisSource). The records are encrypted at rest in the stream " +
-			"(KMS, aws/kinesis) and in S3 (SSE-S3), and in transit by TLS."),
+			"(KMS) and in S3 (SSE-S3, or SSE-KMS with encryption=kms), and in transit by TLS."),
 	}}, jsii.Bool(true))
 
 	// Firehose names each object itself (date folders plus a random suffix), so its rights must cover every key
@@ -52,5 +53,15 @@ func suppressUnloggedBucket(b awss3.Bucket) {
 		Reason: jsii.String("Lab mode (retain=false): cdk destroy deletes the bucket, and S3 delivers access logs " +
 			"best-effort hours later, so a log bucket emptied by destroy would receive them and fail it (aws-cdk#21776). " +
 			"With retain=true the stack keeps its buckets and logs their access to a retained log bucket."),
+	}}, jsii.Bool(true))
+}
+
+// suppressCustomerKeyStream acknowledges KDS3 (a stream encrypted with a customer-managed key instead of
+// aws/kinesis) on the stream of encryption=kms, which asks for exactly that.
+func suppressCustomerKeyStream(s awskinesis.Stream) {
+	cdknag.NagSuppressions_AddResourceSuppressions(s, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-KDS3"),
+		Reason: jsii.String("encryption=kms asks for the customer-managed key: its owner controls rotation, the key policy and " +
+			"the audit trail of every use; labcheck cost prices the key, and Kinesis reuses data keys, so requests stay few."),
 	}}, jsii.Bool(true))
 }

@@ -20,6 +20,7 @@ func pinDestination(ds awskinesisfirehose.DeliveryStream, pl plan) {
 	set := func(path string, v any) {
 		cfn.AddPropertyOverride(jsii.String("ExtendedS3DestinationConfiguration."+path), v)
 	}
+	pinEncryption(set, pl)
 	pinTransformation(set, pl)
 	if pl.conversion {
 		// The L2 refuses any compression with conversion (DataFormatConversionCompressionConflict), even
@@ -32,6 +33,20 @@ func pinDestination(ds awskinesisfirehose.DeliveryStream, pl plan) {
 	// is ^$|\.[0-9a-z!\-_.*'()]+). https://docs.aws.amazon.com/firehose/latest/APIReference/API_DataFormatConversionConfiguration.html
 	set("DataFormatConversionConfiguration", map[string]any{"Enabled": false})
 	set("FileExtension", "")
+}
+
+// pinEncryption writes NoEncryption when the objects take the bucket's default encryption: a stream switched from
+// encryption=kms would otherwise keep its KMSEncryptionConfig. The backup's destination has its own.
+// https://docs.aws.amazon.com/firehose/latest/APIReference/API_EncryptionConfiguration.html
+func pinEncryption(set func(path string, v any), pl plan) {
+	if pl.customerKey {
+		return
+	}
+	off := map[string]any{"NoEncryptionConfig": "NoEncryption"}
+	set("EncryptionConfiguration", off)
+	if pl.backup {
+		set("S3BackupConfiguration.EncryptionConfiguration", off)
+	}
 }
 
 // pinTransformation writes record transformation and source record backup off when they are off: the L2 leaves

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -18,6 +19,7 @@ import (
 
 // Pipeline is the lab's stack and its parts.
 type Pipeline struct {
+	Key        awskms.IKey // the customer-managed key of encryption=kms; nil with aws-managed keys
 	Stack      awscdk.Stack
 	Config     config.Config
 	Stream     awskinesis.IStream // the stack's stream, or with streamArn the referenced one
@@ -59,8 +61,9 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	stack := awscdk.NewStack(scope, jsii.String(id), &stackProps)
 	p := &Pipeline{Stack: stack, Config: cfg}
 
-	p.Stream = newStream(stack, cfg, pl)
-	p.Storage = newStorage(stack, cfg, pl)
+	p.Key = newKey(stack, cfg, pl)
+	p.Stream = newStream(stack, cfg, pl, p.Key)
+	p.Storage = newStorage(stack, cfg, pl, p.Key)
 	access := newDeliveryAccess(stack, cfg, pl)
 	if pl.transform {
 		p.Transform = newTransformer(stack, cfg, pl)
@@ -69,10 +72,10 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	if pl.conversion {
 		catalog = newCatalog(stack, cfg, pl, p.Storage.Data) // Firehose converts records with the table's schema
 	}
-	p.Delivery = newDelivery(stack, cfg, pl, deliveryInputs{access: access, source: p.Stream, bucket: p.Storage.Data, schema: catalog, transformer: p.Transform})
+	p.Delivery = newDelivery(stack, cfg, pl, deliveryInputs{access: access, source: p.Stream, bucket: p.Storage.Data, schema: catalog, transformer: p.Transform, key: p.Key})
 	addPipelineOutputs(stack, cfg, p)
 	if cfg.Producer {
-		p.Producer = newProducer(stack, cfg, pl, p.Stream)
+		p.Producer = newProducer(stack, cfg, pl, p.Stream, p.Key)
 	}
 	if cfg.Monitoring {
 		p.Monitoring = newMonitoring(stack, cfg, pl, monitoringInputs{
@@ -84,8 +87,8 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		if catalog == nil {
 			catalog = newCatalog(stack, cfg, pl, p.Storage.Data)
 		}
-		results := newQueryResultsBucket(stack, pl, p.Storage.AccessLogs)
-		p.Query = newQuery(stack, cfg, pl, queryInputs{catalog: catalog, results: results})
+		results := newQueryResultsBucket(stack, pl, p.Storage.AccessLogs, p.Key)
+		p.Query = newQuery(stack, cfg, pl, queryInputs{catalog: catalog, results: results, key: p.Key})
 	}
 
 	// What the parts and the libraries they use declared, finished for destroy, cfn-lint and checkov.

@@ -39,6 +39,9 @@ type plan struct {
 	// backup is Firehose's source record backup under config.BackupPrefix (backup=true); off, the template writes
 	// S3BackupMode Disabled.
 	backup bool
+	// customerKey is encryption=kms: the stream, the objects and the query results use one customer-managed key;
+	// without it the delivery stream writes NoEncryption explicitly.
+	customerKey bool
 }
 
 // newPlan derives the plan of cfg, which must be valid.
@@ -52,6 +55,7 @@ func newPlan(cfg config.Config) plan {
 		onDemand:           cfg.StreamArn == "" && cfg.StreamMode == config.StreamModeOnDemand,
 		transform:          cfg.Transforming(),
 		backup:             cfg.Backup,
+		customerKey:        cfg.CustomerKey(),
 	}
 	if cfg.Retain {
 		pl.removal = awscdk.RemovalPolicy_RETAIN

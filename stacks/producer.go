@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -32,18 +33,22 @@ type ProducerFunction struct {
 
 // newProducer bundles the Go producer as a Lambda function that a one-minute schedule invokes, so data flows
 // into stream right after `cdk deploy` and stops with `cdk destroy`.
-func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.IStream) *ProducerFunction {
+func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.IStream, key awskms.IKey) *ProducerFunction {
+	put := []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("PutToTheLabStream"),
+		Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
+		Resources: &[]*string{stream.StreamArn()},
+	})}
+	if key != nil && cfg.StreamArn == "" {
+		put = append(put, kinesisKeyStatement(key, stream))
+	}
 	fn, logs := newGoFunction(stack, cfg, pl, goFunction{
 		id:              "Producer",
 		pkg:             producerPackage,
 		description:     "Sends tenant telemetry events to " + cfg.KinesisStreamName() + " at a steady rate",
 		roleDescription: "Lets the producer function put records to the lab's stream and write its own logs",
-		statements: []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("PutToTheLabStream"),
-			Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
-			Resources: &[]*string{stream.StreamArn()},
-		})},
-		memoryMiB: producerMemoryMiB,
+		statements:      put,
+		memoryMiB:       producerMemoryMiB,
 		// Below the schedule period: an invocation ends before the next can start, so runs never overlap without
 		// reserved concurrency (lab.TestInvocationsNeverOverlap proves the arithmetic for every rate).
 		timeout: seconds(lab.FunctionTimeout),

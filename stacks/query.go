@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsathena"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsglue"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
@@ -103,6 +104,7 @@ func newCatalog(stack awscdk.Stack, cfg config.Config, pl plan, bucket awss3.IBu
 type queryInputs struct {
 	catalog *Catalog
 	results awss3.Bucket
+	key     awskms.IKey // encrypts the results with encryption=kms; nil: SSE-S3
 }
 
 // newQuery declares an Athena workgroup with enforced, encrypted, expiring results and a per-query scan limit,
@@ -124,10 +126,8 @@ func newQuery(stack awscdk.Stack, cfg config.Config, pl plan, in queryInputs) *Q
 				SelectedEngineVersion: jsii.String("Athena engine version 3"),
 			},
 			ResultConfiguration: &awsathena.CfnWorkGroup_ResultConfigurationProperty{
-				OutputLocation: jsii.String("s3://" + *q.Results.BucketName() + "/"),
-				EncryptionConfiguration: &awsathena.CfnWorkGroup_EncryptionConfigurationProperty{
-					EncryptionOption: jsii.String("SSE_S3"),
-				},
+				OutputLocation:          jsii.String("s3://" + *q.Results.BucketName() + "/"),
+				EncryptionConfiguration: resultsEncryption(in.key),
 			},
 		},
 	})
@@ -198,4 +198,14 @@ func tableStorage(cfg config.Config, pl plan) tableFormat {
 			"compressionType": map[string]string{"GZIP": "gzip", "UNCOMPRESSED": "none"}[cfg.Compression],
 		},
 	}
+}
+
+// resultsEncryption is how Athena encrypts the query results: SSE_KMS with the customer-managed key
+// (encryption=kms), else SSE_S3, written either way so a switch back is not left to what the workgroup kept.
+// https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html
+func resultsEncryption(key awskms.IKey) *awsathena.CfnWorkGroup_EncryptionConfigurationProperty {
+	if key == nil {
+		return &awsathena.CfnWorkGroup_EncryptionConfigurationProperty{EncryptionOption: jsii.String("SSE_S3")}
+	}
+	return &awsathena.CfnWorkGroup_EncryptionConfigurationProperty{EncryptionOption: jsii.String("SSE_KMS"), KmsKey: key.KeyArn()}
 }

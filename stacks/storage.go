@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
@@ -22,7 +23,7 @@ const queryResultsDays = 7
 
 // newStorage creates the data-lake bucket or imports the one named by bucketName, and, with retain=true, the
 // access-log bucket of every bucket the stack creates.
-func newStorage(stack awscdk.Stack, cfg config.Config, pl plan) *Storage {
+func newStorage(stack awscdk.Stack, cfg config.Config, pl plan, key awskms.IKey) *Storage {
 	s := &Storage{}
 	if pl.accessLogs {
 		s.AccessLogs = newAccessLogsBucket(stack, cfg, pl)
@@ -43,6 +44,7 @@ func newStorage(stack awscdk.Stack, cfg config.Config, pl plan) *Storage {
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-configurations.html
 		props.Metrics = &[]*awss3.BucketMetrics{{Id: jsii.String(ErrorPrefixMetricsID), Prefix: jsii.String(config.LiteralPrefix(cfg.ErrorPrefix))}}
 	}
+	props.EncryptionKey = key
 	bucket := newPrivateBucket(stack, "DataBucket", pl, props)
 	if s.AccessLogs == nil {
 		suppressUnloggedBucket(bucket)
@@ -53,7 +55,7 @@ func newStorage(stack awscdk.Stack, cfg config.Config, pl plan) *Storage {
 
 // newQueryResultsBucket holds the Athena workgroup's query results, which expire; it logs its access to
 // accessLogs when that is not nil.
-func newQueryResultsBucket(stack awscdk.Stack, pl plan, accessLogs awss3.IBucket) awss3.Bucket {
+func newQueryResultsBucket(stack awscdk.Stack, pl plan, accessLogs awss3.IBucket, key awskms.IKey) awss3.Bucket {
 	props := awss3.BucketProps{
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("expire-query-results"),
@@ -62,6 +64,7 @@ func newQueryResultsBucket(stack awscdk.Stack, pl plan, accessLogs awss3.IBucket
 		}},
 	}
 	logAccessTo(&props, accessLogs, "query-results/")
+	props.EncryptionKey = key
 	bucket := newPrivateBucket(stack, "QueryResultsBucket", pl, props)
 	if accessLogs == nil {
 		suppressUnloggedBucket(bucket)
@@ -74,6 +77,13 @@ func newQueryResultsBucket(stack awscdk.Stack, pl plan, accessLogs awss3.IBucket
 func newPrivateBucket(stack awscdk.Stack, id string, pl plan, props awss3.BucketProps) awss3.Bucket {
 	props.BlockPublicAccess = awss3.BlockPublicAccess_BLOCK_ALL()
 	props.Encryption = awss3.BucketEncryption_S3_MANAGED
+	if props.EncryptionKey != nil {
+		// SSE-KMS with the customer-managed key (encryption=kms), and S3 Bucket Keys, so S3 asks KMS for a
+		// bucket-level key now and then instead of a data key per object.
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+		props.Encryption = awss3.BucketEncryption_KMS
+		props.BucketKeyEnabled = jsii.Bool(true)
+	}
 	props.EnforceSSL = jsii.Bool(true)
 	props.ObjectOwnership = awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED
 	props.RemovalPolicy = pl.removal

@@ -3,6 +3,7 @@ package stacks
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
@@ -11,7 +12,7 @@ import (
 // newStream declares the Kinesis data stream the producers write to and Firehose reads, or with streamArn
 // references an existing one: an imported stream is no resource of the stack, so no update or destroy of the
 // stack ever changes or deletes it.
-func newStream(stack awscdk.Stack, cfg config.Config, pl plan) awskinesis.IStream {
+func newStream(stack awscdk.Stack, cfg config.Config, pl plan, key awskms.IKey) awskinesis.IStream {
 	if cfg.StreamArn != "" {
 		// A literal ARN: the L2 splits it at synth, so the stream's name (the alarms' dimension, the producer's
 		// STREAM_NAME) is a literal too.
@@ -27,11 +28,21 @@ func newStream(stack awscdk.Stack, cfg config.Config, pl plan) awskinesis.IStrea
 		Encryption:    awskinesis.StreamEncryption_MANAGED,
 		RemovalPolicy: pl.removal,
 	}
+	if key != nil {
+		// The customer-managed key (encryption=kms); the L2's read grant gives the Firehose source role
+		// kms:Decrypt on it, and the producer gets kms:GenerateDataKey (kinesisKeyStatement).
+		props.Encryption = awskinesis.StreamEncryption_KMS
+		props.EncryptionKey = key
+	}
 	if pl.onDemand {
 		// Kinesis manages the shards: the L2 refuses a shard count with ON_DEMAND (StreamModeSet), and the
 		// template has none. https://docs.aws.amazon.com/streams/latest/dev/how-do-i-size-a-stream.html
 		props.StreamMode = awskinesis.StreamMode_ON_DEMAND
 		props.ShardCount = nil
 	}
-	return awskinesis.NewStream(stack, jsii.String("Stream"), props)
+	s := awskinesis.NewStream(stack, jsii.String("Stream"), props)
+	if key != nil {
+		suppressCustomerKeyStream(s)
+	}
+	return s
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -81,8 +82,9 @@ func transformInvokeStatement(t *TransformFunction) awsiam.PolicyStatement {
 // log group, in a stream of their own. Source record backup cannot be disabled once enabled
 // (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-source-record-backup.html): labcheck
 // refuses backup=false over a deployed backup=true.
-func sourceBackup(bucket awss3.IBucket, logs awslogs.LogGroup) *awskinesisfirehose.DestinationS3BackupProps {
+func sourceBackup(bucket awss3.IBucket, logs awslogs.LogGroup, key awskms.IKey) *awskinesisfirehose.DestinationS3BackupProps {
 	return &awskinesisfirehose.DestinationS3BackupProps{
+		EncryptionKey:     key,
 		Mode:              awskinesisfirehose.BackupMode_ALL,
 		Bucket:            bucket,
 		DataOutputPrefix:  jsii.String(config.BackupPrefix),

@@ -83,7 +83,10 @@ func TestCostOfConfigurations(t *testing.T) {
 		// 0.1 = 22.0573.
 		{"format=parquet", variants["parquet"], map[string]float64{"Firehose format conversion": 1.5038, "CloudWatch alarms": 0.7}, 22.0573},
 		// The alarm topic's key: 20.4535 + 1 = 21.4535.
-		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS alarm topic key": 1}, 21.4535},
+		{"alarmEmail", variants["alarm-email"], map[string]float64{"KMS customer-managed keys": 1}, 21.4535},
+		// The data key of encryption=kms: 20.4535 + 1 = 21.4535; a key given by ARN is not the stack's: 20.4535.
+		{"encryption=kms", variants["kms"], map[string]float64{"KMS customer-managed keys": 1}, 21.4535},
+		{"kmsKeyArn", variants["kms-existing-key"], nil, 20.4535},
 		// On demand: no shard-hours or PUT payload units; 730 stream-hours x $0.04 = $29.20; data in 17.52 M records
 		// of 319 B, each billed as 1 KB: 17.52 M x 1,024 B = 16.7084 GiB x $0.08 = $1.3367; the delivery stream
 		// reads it all, 16.7084 GiB x $0.04 = $0.6683. 20.4535 - 10.95 - 0.2453 + 29.2 + 1.3367 + 0.6683 = 40.4632.

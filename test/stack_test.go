@@ -447,6 +447,10 @@ var variants = map[string]map[string]string{
 	"transform-backup": {"transform": "redact", "backup": "true"},
 	// Delivered objects move to Standard-IA after 30 days (S3's minimum) and expire after 60; errors, backup too.
 	"lifecycle": {"dataRetentionDays": "60", "archiveAfterDays": "30"},
+	// One customer-managed key (rotation on) for the stream, the delivered objects (bucket keys) and the results.
+	"kms": {"encryption": "kms"},
+	// An existing key by ARN: the stack creates none and grants its roles on it.
+	"kms-existing-key": {"encryption": "kms", "kmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 }
 
 // dataBucketID returns the logical id of the data bucket.

@@ -103,12 +103,12 @@ func TestCompressionLeftOutStoresUncompressed(t *testing.T) {
 // TestChangesNamesNewAndGoneItems: an item only in head is "new", one only in base is "gone"; no line prints $NaN.
 func TestChangesNamesNewAndGoneItems(t *testing.T) {
 	alarm := Item{Service: "CloudWatch", What: "alarms", Quantity: 2, Price: Alarm}
-	key := Item{Service: "KMS", What: "alarm topic key", Quantity: 1, Price: KMSKey}
+	key := Item{Service: "KMS", What: "customer-managed keys", Quantity: 1, Price: KMSKey}
 	base := &Estimate{Items: []Item{alarm, key}}
 	head := &Estimate{Items: []Item{{Service: "CloudWatch", What: "alarms", Quantity: 3, Price: Alarm},
 		{Service: "CloudWatch", What: "dashboard", Quantity: 1, Price: Dashboard}}}
 	got := strings.Join(Changes(base, head), "\n")
-	for _, want := range []string{"CloudWatch alarms", "CloudWatch dashboard", "new -> $3.00", "KMS alarm topic key", "-> gone"} {
+	for _, want := range []string{"CloudWatch alarms", "CloudWatch dashboard", "new -> $3.00", "KMS customer-managed keys", "-> gone"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("changes lack %q:\n%s", want, got)
 		}

@@ -174,7 +174,7 @@ func (e *Estimate) monitoring(s stack) {
 		e.add("CloudWatch", "dashboard", float64(s.dashboards), Dashboard, "")
 	}
 	if s.keys > 0 {
-		e.add("KMS", "alarm topic key", float64(s.keys), KMSKey, "")
+		e.add("KMS", "customer-managed keys", float64(s.keys), KMSKey, "the alarm topic's and, with encryption=kms, the data key; a key given by kmsKeyArn is billed where it was created")
 	}
 	if s.topics > 0 {
 		e.add("SNS", "alarm e-mails", 0, EmailNotifications, "a healthy month sends none")

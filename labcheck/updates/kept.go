@@ -33,6 +33,13 @@ var offValues = map[string]any{
 	"Enabled":           false,
 }
 
+// wholeObjects are destination objects Firehose takes as one value, not merged member by member: an
+// EncryptionConfiguration holds either KMSEncryptionConfig or NoEncryptionConfig, and NoEncryptionConfig exists to
+// "specifically override existing encryption information"
+// (https://docs.aws.amazon.com/firehose/latest/APIReference/API_EncryptionConfiguration.html), so the one given
+// replaces the other.
+var wholeObjects = map[string]bool{"EncryptionConfiguration": true}
+
 // kept reports every destination property of a delivery stream updated in place that the base has and the head
 // lacks: FAILS when the kept value is not the off value (the stream goes on doing what the template no longer
 // says), KEEPS otherwise. It also checks the merged destination against what Firehose refuses.
@@ -93,7 +100,7 @@ func keptPaths(base, head map[string]any, prefix, offParent string) []keptValue 
 		}
 		bm, bok := base[k].(map[string]any)
 		hm, hok := hv.(map[string]any)
-		if bok && hok && !intrinsic(bm) && !intrinsic(hm) {
+		if bok && hok && !intrinsic(bm) && !intrinsic(hm) && !wholeObjects[k] {
 			off := offParent
 			if off == "" && hm["Enabled"] == false {
 				off = prefix + k
@@ -131,7 +138,7 @@ func merge(base, head map[string]any) map[string]any {
 	for k, hv := range head {
 		bm, bok := base[k].(map[string]any)
 		hm, hok := hv.(map[string]any)
-		if bok && hok {
+		if bok && hok && !wholeObjects[k] {
 			out[k] = merge(bm, hm)
 			continue
 		}

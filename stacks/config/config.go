@@ -31,6 +31,8 @@ type Config struct {
 	BufferIntervalSeconds int    // Firehose buffering interval hint
 	Compression           string // Firehose output compression
 	LogRetentionDays      int    // retention of the stack's log groups
+	Encryption            string // EncryptionAWSManaged or EncryptionKMS: the keys of the data at rest
+	KmsKeyArn             string // an existing customer-managed key to use with EncryptionKMS; empty: the stack creates one
 	Retain                bool   // keep bucket, stream and log groups on cdk destroy
 	Producer              bool   // deploy the producer function and its schedule
 	ProducerRate          int    // events per second the producer function sends
@@ -63,6 +65,7 @@ func Default() Config {
 		BufferIntervalSeconds: 60,
 		Compression:           "GZIP",
 		LogRetentionDays:      14,
+		Encryption:            EncryptionAWSManaged,
 		Producer:              true,
 		// 10 events/s is 1 % of one shard's limit; Firehose bills each ~300-byte record as 5 KB, so a day costs
 		// about $0.13 of Firehose ingestion plus the function's ~$0.10 (see docs/deploying.md, Cost).

@@ -16,7 +16,7 @@ func TestDefaultsAreTheLabsValues(t *testing.T) {
 		ErrorPrefix: "errors/!{firehose:error-output-type}/", BufferSizeMiB: 1, BufferIntervalSeconds: 60,
 		Compression: "GZIP", LogRetentionDays: 14, Producer: true, ProducerRate: 10, Monitoring: true,
 		Query: true, QueryScanCutoffMiB: 1024, Partitioning: "time", Format: "json", StreamMode: "provisioned",
-		Transform: "none",
+		Transform: "none", Encryption: "aws-managed",
 	}
 	if c != want {
 		t.Fatalf("defaults = %+v, want %+v", c, want)

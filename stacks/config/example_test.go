@@ -23,6 +23,6 @@ func ExampleFromContext() {
 	// Output:
 	// alice-TenantMetricsLab alice-tenant-metrics-stream alice-tenant_metrics_firehose 2
 	// alice-TenantMetricsLab-IteratorAge alice_tenant_metrics_lab
-	// unknown context key shard_count="2" (did you mean "shardCount"?): allowed keys are namePrefix, streamName, shardCount, retentionHours, streamArn, streamMode, deliveryStreamName, bucketName, prefix, errorPrefix, dataRetentionDays, archiveAfterDays, bufferSizeMiB, bufferIntervalSeconds, compression, logRetentionDays, retain, producer, producerRate, producerAggregate, producerReservedConcurrency, monitoring, alarmEmail, query, queryScanCutoffMiB, partitioning, format, transform, backup
+	// unknown context key shard_count="2" (did you mean "shardCount"?): allowed keys are namePrefix, streamName, shardCount, retentionHours, streamArn, streamMode, deliveryStreamName, bucketName, prefix, errorPrefix, dataRetentionDays, archiveAfterDays, bufferSizeMiB, bufferIntervalSeconds, compression, logRetentionDays, encryption, kmsKeyArn, retain, producer, producerRate, producerAggregate, producerReservedConcurrency, monitoring, alarmEmail, query, queryScanCutoffMiB, partitioning, format, transform, backup
 	// invalid context value shardCount="0": must be a whole number from 1 to 50
 }

@@ -20,6 +20,8 @@ var UpdateExamples = map[string][]string{
 	"bufferIntervalSeconds":       {"300"},
 	"compression":                 {"UNCOMPRESSED"},
 	"logRetentionDays":            {"30"},
+	"encryption":                  {EncryptionKMS},
+	"kmsKeyArn":                   {"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 	"retain":                      {"true"},
 	"producer":                    {"false"},
 	"producerRate":                {"100"},
@@ -38,5 +40,6 @@ var UpdateExamples = map[string][]string{
 // UpdateExampleCompanions are, per key, the other keys its examples need to be valid (backup=true needs a
 // transformation): the update table deploys them together, over the defaults and back.
 var UpdateExampleCompanions = map[string]map[string]string{
-	"backup": {"transform": TransformRedact},
+	"backup":    {"transform": TransformRedact},
+	"kmsKeyArn": {"encryption": EncryptionKMS},
 }

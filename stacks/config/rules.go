@@ -105,4 +105,5 @@ func (c Config) crossRules(p *problems) {
 		}
 	}
 	c.transformRules(p)
+	c.encryptionRules(p)
 }

@@ -65,6 +65,12 @@ var Settings = []Setting{
 		"Compression of delivered objects: {allowed}; with `query=true` only "+orList(codes(QueryCompressions))+", which Athena reads as they are. Unset, it follows `format=parquet`, which needs `UNCOMPRESSED` (the Parquet serializer compresses); set to anything else with it, it is refused."),
 	intChoice("logRetentionDays", func(c *Config) *int { return &c.LogRetentionDays }, LogRetentionDays,
 		"Retention of the stack's log groups: a finite CloudWatch Logs period, {allowed}."),
+	choice("encryption", func(c *Config) *string { return &c.Encryption }, enum{values: Encryptions, means: map[string]string{
+		EncryptionAWSManaged: "the services' own keys: `alias/aws/kinesis` for the stream, SSE-S3 for the buckets; no key to pay for or lose",
+		EncryptionKMS:        "one customer-managed KMS key (rotation on) for the stream, the delivered objects (SSE-KMS with S3 Bucket Keys) and the query results; created by the stack unless `kmsKeyArn` names one (see [security](security.md#customer-managed-key-encryptionkms))",
+	}}, "Encryption of the data at rest: {allowed}."),
+	str("kmsKeyArn", func(c *Config) *string { return &c.KmsKeyArn }, kmsKeyArnRule,
+		"An existing customer-managed key for `encryption=kms`: {allowed}; the stack creates no key and grants its roles on this one (its key policy must let IAM policies of the account grant it). Empty: the stack creates the key."),
 	boolean("retain", func(c *Config) *bool { return &c.Retain },
 		"`true` keeps the buckets (with their policies), the stream and the log groups on `cdk destroy`, and does not empty the buckets."),
 	boolean("producer", func(c *Config) *bool { return &c.Producer },

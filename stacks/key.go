@@ -1,0 +1,68 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
+)
+
+// newKey returns the customer-managed key of encryption=kms: the existing key kmsKeyArn names, or a new one with
+// automatic yearly rotation. nil with encryption=aws-managed. A created key keeps the default key policy (the
+// account's IAM policies decide who uses it), so each role below is granted on its own policy, with conditions;
+// destroying or dropping it schedules its deletion after the pending window, after which what it encrypted is
+// unreadable (labcheck updates says LOSES DATA). https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+func newKey(stack awscdk.Stack, cfg config.Config, pl plan) awskms.IKey {
+	if !cfg.CustomerKey() {
+		return nil
+	}
+	if cfg.KmsKeyArn != "" {
+		return awskms.Key_FromKeyArn(stack, jsii.String("DataKey"), jsii.String(cfg.KmsKeyArn))
+	}
+	key := awskms.NewKey(stack, jsii.String("DataKey"), &awskms.KeyProps{
+		Description:       jsii.String("tenant-metrics-lab " + cfg.StackName() + ": the stream, the delivered objects and the query results"),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     pl.removal,
+	})
+	return key
+}
+
+// kinesisKeyStatement lets a producer generate the data keys Kinesis encrypts its records with, only through
+// Kinesis and only for this stream: Kinesis passes the stream's ARN as the encryption context of every KMS call.
+// https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+func kinesisKeyStatement(key awskms.IKey, stream awskinesis.IStream) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("EncryptForTheLabStream"),
+		Actions:   jsii.Strings("kms:GenerateDataKey"),
+		Resources: &[]*string{key.KeyArn()},
+		Conditions: &map[string]any{"StringEquals": map[string]any{
+			"kms:ViaService":                        "kinesis." + *awscdk.Aws_REGION() + ".amazonaws.com",
+			"kms:EncryptionContext:aws:kinesis:arn": stream.StreamArn(),
+		}},
+	})
+}
+
+// s3KeyStatement lets the delivery role encrypt and read back (multipart uploads) the objects it writes under
+// prefixes, only through S3. With S3 Bucket Keys S3 asks KMS for the bucket key with the bucket's ARN as the
+// encryption context, without them with the object's: both are allowed.
+// https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+func s3KeyStatement(key awskms.IKey, bucket awss3.IBucket, prefixes []string) awsiam.PolicyStatement {
+	contexts := []any{bucket.BucketArn()}
+	for _, p := range prefixes {
+		contexts = append(contexts, *bucket.BucketArn()+"/"+p+"*")
+	}
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("EncryptUnderPrefixes"),
+		Actions:   jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
+		Resources: &[]*string{key.KeyArn()},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"kms:ViaService": "s3." + *awscdk.Aws_REGION() + ".amazonaws.com"},
+			"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": contexts},
+		},
+	})
+}
