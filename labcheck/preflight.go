@@ -122,6 +122,7 @@ func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string
 		} else {
 			f.ok("bucket %s exists", cfg.BucketName)
 			reportLifecycle(ctx, a, cfg, f)
+			checkBucketEncryption(ctx, a, cfg, f)
 		}
 	}
 

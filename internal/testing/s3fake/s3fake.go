@@ -25,7 +25,7 @@ type Server struct {
 	clock  *clock
 
 	mu        sync.Mutex
-	lifecycle map[string]string // bucket -> the LifecycleConfiguration XML GET ?lifecycle answers
+	configs map[string]map[string]string // subresource query -> bucket -> the elements GET answers
 }
 
 // clock lets tests choose the LastModified time of the objects they put.
@@ -51,41 +51,64 @@ func Start(t testing.TB) *Server {
 	backend := s3mem.New(s3mem.WithTimeSource(c))
 	// The request-time check uses the real clock (the SDK signs with it); only LastModified follows SetTime.
 	faker := gofakes3.New(backend, gofakes3.WithAutoBucket(false))
-	s := &Server{clock: c, lifecycle: map[string]string{}}
-	s.server = httptest.NewServer(s.withLifecycle(faker.Server()))
+	s := &Server{clock: c, configs: map[string]map[string]string{}}
+	s.server = httptest.NewServer(s.withSubresources(faker.Server()))
 	t.Cleanup(s.server.Close)
 	s.URL = s.server.URL
 	return s
 }
 
-// withLifecycle answers GetBucketLifecycleConfiguration (GET /<bucket>?lifecycle), which gofakes3 does not
-// implement, from what SetLifecycle stored; a bucket without one gets S3's 404 NoSuchLifecycleConfiguration.
-func (s *Server) withLifecycle(next http.Handler) http.Handler {
+// subresource is a bucket configuration gofakes3 does not implement, answered from what a test stored: GET
+// /<bucket>?<query> returns <root> around the stored elements, or S3's 404 with notFound when none is stored.
+type subresource struct{ query, root, notFound, message string }
+
+var (
+	lifecycleConfig  = subresource{"lifecycle", "LifecycleConfiguration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"}
+	encryptionConfig = subresource{"encryption", "ServerSideEncryptionConfiguration", "ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found"}
+)
+
+// withSubresources answers GetBucketLifecycleConfiguration (GET ?lifecycle) and GetBucketEncryption
+// (GET ?encryption) from what SetLifecycle and SetEncryption stored.
+func (s *Server) withSubresources(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := r.URL.Query()["lifecycle"]; !ok || r.Method != http.MethodGet {
+		var sub *subresource
+		for _, c := range []*subresource{&lifecycleConfig, &encryptionConfig} {
+			if _, ok := r.URL.Query()[c.query]; ok && r.Method == http.MethodGet {
+				sub = c
+			}
+		}
+		if sub == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
 		bucket := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
 		s.mu.Lock()
-		body, ok := s.lifecycle[bucket]
+		body, ok := s.configs[sub.query][bucket]
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/xml")
 		if !ok {
 			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchLifecycleConfiguration</Code><Message>The lifecycle configuration does not exist</Message><BucketName>` + bucket + `</BucketName></Error>`))
+			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>` + sub.notFound + `</Code><Message>` + sub.message + `</Message><BucketName>` + bucket + `</BucketName></Error>`))
 			return
 		}
-		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + body + `</LifecycleConfiguration>`))
+		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><` + sub.root + ` xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + body + `</` + sub.root + `>`))
 	})
 }
 
-// SetLifecycle gives bucket a lifecycle configuration: rules is the <Rule> elements GET ?lifecycle returns.
-func (s *Server) SetLifecycle(bucket, rules string) {
+func (s *Server) set(sub subresource, bucket, elements string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.lifecycle[bucket] = rules
+	if s.configs[sub.query] == nil {
+		s.configs[sub.query] = map[string]string{}
+	}
+	s.configs[sub.query][bucket] = elements
 }
+
+// SetLifecycle gives bucket a lifecycle configuration: rules is the <Rule> elements GET ?lifecycle returns.
+func (s *Server) SetLifecycle(bucket, rules string) { s.set(lifecycleConfig, bucket, rules) }
+
+// SetEncryption gives bucket a default encryption: rules is the <Rule> elements GET ?encryption returns.
+func (s *Server) SetEncryption(bucket, rules string) { s.set(encryptionConfig, bucket, rules) }
 
 // SetTime makes objects put from now on carry t as LastModified; the zero time restores the real clock.
 func (s *Server) SetTime(t time.Time) {
