@@ -24,7 +24,7 @@ type Server struct {
 	server *httptest.Server
 	clock  *clock
 
-	mu        sync.Mutex
+	mu      sync.Mutex
 	configs map[string]map[string]string // subresource query -> bucket -> the elements GET answers
 }
 
