@@ -92,7 +92,11 @@ func checkStreamKey(ctx context.Context, a *account, cfg config.Config, s *kines
 		f.ok("stream %s is encrypted with an AWS managed key: no key permission to grant (%s)", cfg.StreamArn, streamKeyPage)
 		return nil
 	}
-	f.block("stream %s is encrypted with the customer managed key %s: the producer needs kms:GenerateDataKey and Firehose's source role kms:Decrypt on it, or writes and reads fail (%s); the stack grants no key for a referenced stream: pass the key's ARN (kmsKeyArn=%s) once the stack takes one, or use a stream under %s",
+	if arn := aws.ToString(key.KeyMetadata.Arn); cfg.KmsKeyArn == arn {
+		f.ok("stream %s is encrypted with %s, the key kmsKeyArn names: the stack grants the producer kms:GenerateDataKey and Firehose's source role kms:Decrypt on it", cfg.StreamArn, arn)
+		return nil
+	}
+	f.block("stream %s is encrypted with the customer managed key %s: the producer needs kms:GenerateDataKey and Firehose's source role kms:Decrypt on it, or writes and reads fail (%s); pass the key (-c encryption=kms -c kmsKeyArn=%s), which the stack then grants, or use a stream under %s",
 		cfg.StreamArn, aws.ToString(key.KeyMetadata.Arn), streamKeyPage, aws.ToString(key.KeyMetadata.Arn), awsManagedStreamKey)
 	return nil
 }

@@ -42,8 +42,12 @@ func withExistingStream(t *testing.T, f *fakeAccount, s *existingStream) {
 		if r.Input["KeyId"] != s.keyID {
 			t.Errorf("DescribeKey of %v, want the stream's key %s", r.Input["KeyId"], s.keyID)
 		}
+		arn := "arn:aws:kms:us-east-1:111122223333:key/1234abcd"
+		if strings.Contains(s.keyID, ":key/") {
+			arn = s.keyID // KMS answers with the key's ARN
+		}
 		return awsfake.Response{Body: map[string]any{"KeyMetadata": map[string]any{
-			"KeyId": "1234abcd", "Arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd", "KeyManager": s.keyManager, "KeyState": "Enabled",
+			"KeyId": arn[strings.LastIndex(arn, "/")+1:], "Arn": arn, "KeyManager": s.keyManager, "KeyState": "Enabled",
 		}}}
 	})
 	all := append([]string{"unrelated_firehose"}, s.readers...)
@@ -107,10 +111,14 @@ func TestPreflightChecksTheReferencedStream(t *testing.T) {
 			"WARNING  stream " + teamStream + " (streamArn) is not encrypted at rest",
 			"is on-demand: it takes 4000 records/s new",
 		}},
-		{"customer managed key", existingStream{status: "ACTIVE", encryption: "KMS", keyID: "arn:aws:kms:us-east-1:111122223333:key/1234abcd", keyManager: "CUSTOMER", mode: "PROVISIONED", shards: 1}, args, 1, []string{
+		{"customer managed key", existingStream{status: "ACTIVE", encryption: "KMS", keyID: "1234abcd", keyManager: "CUSTOMER", mode: "PROVISIONED", shards: 1}, args, 1, []string{
 			"BLOCKER  stream " + teamStream + " is encrypted with the customer managed key arn:aws:kms:us-east-1:111122223333:key/1234abcd",
 			"kmsKeyArn=arn:aws:kms:us-east-1:111122223333:key/1234abcd", "permissions-user-key-KMS.html",
 		}},
+		{"customer managed key, passed as kmsKeyArn", existingStream{status: "ACTIVE", encryption: "KMS", keyID: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", keyManager: "CUSTOMER", mode: "PROVISIONED", shards: 1},
+			args + " -c encryption=kms -c kmsKeyArn=arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", 0, []string{
+				"ok       stream " + teamStream + " is encrypted with arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab, the key kmsKeyArn names",
+			}},
 		{"key by ARN, AWS managed", existingStream{status: "ACTIVE", encryption: "KMS", keyID: "arn:aws:kms:us-east-1:111122223333:key/aws-kinesis", keyManager: "AWS", mode: "PROVISIONED", shards: 1}, args, 0, []string{
 			"encrypted with an AWS managed key",
 		}},

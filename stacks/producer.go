@@ -39,7 +39,7 @@ func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskines
 		Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
 		Resources: &[]*string{stream.StreamArn()},
 	})}
-	if key != nil && cfg.StreamArn == "" {
+	if key != nil {
 		put = append(put, kinesisKeyStatement(key, stream))
 	}
 	fn, logs := newGoFunction(stack, cfg, pl, goFunction{

@@ -16,7 +16,12 @@ func newStream(stack awscdk.Stack, cfg config.Config, pl plan, key awskms.IKey) 
 	if cfg.StreamArn != "" {
 		// A literal ARN: the L2 splits it at synth, so the stream's name (the alarms' dimension, the producer's
 		// STREAM_NAME) is a literal too.
-		return awskinesis.Stream_FromStreamArn(stack, jsii.String("Stream"), jsii.String(cfg.StreamArn))
+		// With kmsKeyArn it is the stream's key too (the preflight checks it is): the L2's read grant then gives the
+		// Firehose source role kms:Decrypt on it, and the producer gets kms:GenerateDataKey.
+		return awskinesis.Stream_FromStreamAttributes(stack, jsii.String("Stream"), &awskinesis.StreamAttributes{
+			StreamArn:     jsii.String(cfg.StreamArn),
+			EncryptionKey: key,
+		})
 	}
 	props := &awskinesis.StreamProps{
 		StreamName:      jsii.String(cfg.KinesisStreamName()),
