@@ -35,11 +35,12 @@ type deliveryAccess struct {
 }
 
 // newDeliveryAccess declares the delivery role and the log group of delivery errors.
-func newDeliveryAccess(stack awscdk.Stack, cfg config.Config, pl plan) deliveryAccess {
+func newDeliveryAccess(stack awscdk.Stack, cfg config.Config, pl plan, logsKey awskms.IKey) deliveryAccess {
 	logs := awslogs.NewLogGroup(stack, jsii.String("DeliveryLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String(cfg.DeliveryLogGroupName()),
 		Retention:     retentionDays(cfg.LogRetentionDays),
 		RemovalPolicy: pl.removal,
+		EncryptionKey: logsKey,
 	})
 	role := awsiam.NewRole(stack, jsii.String("DeliveryRole"), &awsiam.RoleProps{
 		Description: jsii.String("Lets Firehose write the stream's records to S3 under the configured prefixes"),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -25,6 +26,7 @@ type goFunction struct {
 	timeout         awscdk.Duration
 	reserved        *float64            // reserved concurrency; nil reserves none
 	environment     *map[string]*string // nil: none
+	logsKey         awskms.IKey         // encrypts the log group (the stack's own key with encryption=kms); nil: CloudWatch Logs' own
 }
 
 // newGoFunction bundles f's command as an arm64 function with its own log group at the stack's retention and a
@@ -38,6 +40,7 @@ func newGoFunction(stack awscdk.Stack, cfg config.Config, pl plan, f goFunction)
 	logs := awslogs.NewLogGroup(stack, jsii.String(f.id+"Logs"), &awslogs.LogGroupProps{
 		Retention:     retentionDays(cfg.LogRetentionDays),
 		RemovalPolicy: pl.removal,
+		EncryptionKey: f.logsKey,
 	})
 	role := awsiam.NewRole(stack, jsii.String(f.id+"Role"), &awsiam.RoleProps{
 		Description: jsii.String(f.roleDescription),

@@ -28,6 +28,29 @@ func newKey(stack awscdk.Stack, cfg config.Config, pl plan) awskms.IKey {
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     pl.removal,
 	})
+	// CloudWatch Logs encrypts the stack's log groups with it: the service needs these actions in the key policy,
+	// for log groups of this account and region only (the encryption context CloudWatch Logs passes).
+	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudWatchLogsEncryptsTheStacksLogGroups"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("logs."+*awscdk.Aws_REGION()+".amazonaws.com"), nil)},
+		Actions: jsii.Strings("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+			"kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"),
+		Resources: jsii.Strings("*"), // in a key policy, the key itself
+		Conditions: &map[string]any{"ArnLike": map[string]any{
+			"kms:EncryptionContext:aws:logs:arn": "arn:" + *awscdk.Aws_PARTITION() + ":logs:" + *awscdk.Aws_REGION() + ":" + *awscdk.Aws_ACCOUNT_ID() + ":log-group:*",
+		}},
+	}), jsii.Bool(false))
+	return key
+}
+
+// logGroupKey is the key the stack's log groups are encrypted with: the key it creates for encryption=kms, whose
+// policy lets CloudWatch Logs use it. A key given by kmsKeyArn is not: its policy is its owner's, and CloudWatch
+// Logs refuses a key its policy does not grant; those log groups keep CloudWatch Logs' own encryption.
+func logGroupKey(cfg config.Config, key awskms.IKey) awskms.IKey {
+	if cfg.KmsKeyArn != "" {
+		return nil
+	}
 	return key
 }
 

@@ -64,9 +64,10 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	p.Key = newKey(stack, cfg, pl)
 	p.Stream = newStream(stack, cfg, pl, p.Key)
 	p.Storage = newStorage(stack, cfg, pl, p.Key)
-	access := newDeliveryAccess(stack, cfg, pl)
+	logsKey := logGroupKey(cfg, p.Key)
+	access := newDeliveryAccess(stack, cfg, pl, logsKey)
 	if pl.transform {
-		p.Transform = newTransformer(stack, cfg, pl)
+		p.Transform = newTransformer(stack, cfg, pl, logsKey)
 	}
 	var catalog *Catalog
 	if pl.conversion {
@@ -75,7 +76,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	p.Delivery = newDelivery(stack, cfg, pl, deliveryInputs{access: access, source: p.Stream, bucket: p.Storage.Data, schema: catalog, transformer: p.Transform, key: p.Key})
 	addPipelineOutputs(stack, cfg, p)
 	if cfg.Producer {
-		p.Producer = newProducer(stack, cfg, pl, p.Stream, p.Key)
+		p.Producer = newProducer(stack, cfg, pl, p.Stream, p.Key, logsKey)
 	}
 	if cfg.Monitoring {
 		p.Monitoring = newMonitoring(stack, cfg, pl, monitoringInputs{

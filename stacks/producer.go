@@ -33,7 +33,7 @@ type ProducerFunction struct {
 
 // newProducer bundles the Go producer as a Lambda function that a one-minute schedule invokes, so data flows
 // into stream right after `cdk deploy` and stops with `cdk destroy`.
-func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.IStream, key awskms.IKey) *ProducerFunction {
+func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskinesis.IStream, key, logsKey awskms.IKey) *ProducerFunction {
 	put := []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("PutToTheLabStream"),
 		Actions:   jsii.Strings("kinesis:ListShards", "kinesis:PutRecords"),
@@ -49,6 +49,7 @@ func newProducer(stack awscdk.Stack, cfg config.Config, pl plan, stream awskines
 		roleDescription: "Lets the producer function put records to the lab's stream and write its own logs",
 		statements:      put,
 		memoryMiB:       producerMemoryMiB,
+		logsKey:         logsKey,
 		// Below the schedule period: an invocation ends before the next can start, so runs never overlap without
 		// reserved concurrency (lab.TestInvocationsNeverOverlap proves the arithmetic for every rate).
 		timeout: seconds(lab.FunctionTimeout),

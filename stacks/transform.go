@@ -35,7 +35,7 @@ type TransformFunction struct {
 
 // newTransformer bundles the Go transformer (transformer/) as an arm64 Lambda function with its own log group.
 // Its role may write its logs and nothing else: it returns the records to Firehose, which writes them.
-func newTransformer(stack awscdk.Stack, cfg config.Config, pl plan) *TransformFunction {
+func newTransformer(stack awscdk.Stack, cfg config.Config, pl plan, logsKey awskms.IKey) *TransformFunction {
 	fn, logs := newGoFunction(stack, cfg, pl, goFunction{
 		id:              "Transformer",
 		pkg:             transformerPackage,
@@ -43,6 +43,7 @@ func newTransformer(stack awscdk.Stack, cfg config.Config, pl plan) *TransformFu
 		roleDescription: "Lets the transformer function write its own logs",
 		memoryMiB:       transformerMemoryMiB,
 		timeout:         awscdk.Duration_Seconds(jsii.Number(transformerTimeout)),
+		logsKey:         logsKey,
 	})
 	out := func(id, value, description string) { addOutput(stack, id, value, description) }
 	out("TransformerFunctionName", *fn.FunctionName(), "Lambda function Firehose invokes to transform each batch (transform=redact)")
