@@ -120,6 +120,9 @@ func newDelivery(stack awscdk.Stack, cfg config.Config, pl plan, in deliveryInpu
 	// Firehose checks its role's rights at creation time, so the policy must exist first.
 	d.Stream.Node().AddDependency(d.Policy)
 	sourceGrantFirst(d.Stream)
+	if in.key != nil && (cfg.StreamArn == "" || cfg.KmsKeyArn != "") {
+		sourceKeyConditions(d.Stream, in.source)
+	}
 	suppressDeliveryFindings(d, cfg, pl)
 	return d
 }

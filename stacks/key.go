@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesisfirehose"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
@@ -86,6 +87,28 @@ func s3KeyStatement(key awskms.IKey, bucket awss3.IBucket, prefixes []string) aw
 		Conditions: &map[string]any{
 			"StringEquals": map[string]any{"kms:ViaService": "s3." + *awscdk.Aws_REGION() + ".amazonaws.com"},
 			"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": contexts},
+		},
+	})
+}
+
+// sourceKeyConditions narrows the kms:Decrypt the L2's read grant gives the Firehose source role to what reading
+// the stream needs: through Kinesis, for this stream (the encryption context Kinesis passes).
+// https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
+// The grant is the second statement of the role's default policy (the first reads the stream); a different shape
+// panics rather than leave the grant unconditioned.
+func sourceKeyConditions(ds awskinesisfirehose.DeliveryStream, stream awskinesis.IStream) {
+	role, ok := ds.Node().TryFindChild(jsii.String(sourceRoleID)).(awsiam.Role)
+	if !ok {
+		panic("stacks: the Firehose construct no longer adds role " + sourceRoleID + "; update sourceRoleID")
+	}
+	policy, ok := role.Node().TryFindChild(jsii.String("DefaultPolicy")).(awsiam.Policy)
+	if !ok || *policy.Document().StatementCount() != 2 {
+		panic("stacks: the Firehose source role's default policy is not [read the stream, decrypt with its key]; update sourceKeyConditions")
+	}
+	policy.Node().DefaultChild().(awsiam.CfnPolicy).AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition"), map[string]any{
+		"StringEquals": map[string]any{
+			"kms:ViaService":                        "kinesis." + *awscdk.Aws_REGION() + ".amazonaws.com",
+			"kms:EncryptionContext:aws:kinesis:arn": stream.StreamArn(),
 		},
 	})
 }

@@ -8,7 +8,7 @@ import (
 
 // TestCustomerManagedKey pins encryption=kms: one key with rotation on encrypts the stream, the data and results
 // buckets (with S3 Bucket Keys), the delivered objects and the query results; every KMS grant names that key, no
-// role has kms:* or a key statement on *; with kmsKeyArn the stack creates no key and uses the given one.
+// role has kms:* or a key statement on *, and every grant is through its service (kms:ViaService); with kmsKeyArn the stack creates no key and uses the given one.
 func TestCustomerManagedKey(t *testing.T) {
 	const given = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	for _, name := range []string{"kms", "kms-existing-key"} {
@@ -82,6 +82,9 @@ func TestCustomerManagedKey(t *testing.T) {
 					}
 					if st["Resource"] == "*" {
 						t.Errorf("%s grants %s on every key", id, b)
+					}
+					if c, _ := json.Marshal(st["Condition"]); !strings.Contains(string(c), "kms:ViaService") {
+						t.Errorf("%s grants %s without the kms:ViaService condition AWS documents: %s", id, b, c)
 					}
 					grants++
 					uses(id+" "+string(b), st["Resource"])
