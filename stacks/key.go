@@ -60,14 +60,20 @@ func logGroupKey(cfg config.Config, key awskms.IKey) awskms.IKey {
 // https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
 func kinesisKeyStatement(key awskms.IKey, stream awskinesis.IStream) awsiam.PolicyStatement {
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("EncryptForTheLabStream"),
-		Actions:   jsii.Strings("kms:GenerateDataKey"),
-		Resources: &[]*string{key.KeyArn()},
-		Conditions: &map[string]any{"StringEquals": map[string]any{
-			"kms:ViaService":                        "kinesis." + *awscdk.Aws_REGION() + ".amazonaws.com",
-			"kms:EncryptionContext:aws:kinesis:arn": stream.StreamArn(),
-		}},
+		Sid:        jsii.String("EncryptForTheLabStream"),
+		Actions:    jsii.Strings("kms:GenerateDataKey"),
+		Resources:  &[]*string{key.KeyArn()},
+		Conditions: kinesisKeyConditions(stream),
 	})
+}
+
+// kinesisKeyConditions limit a use of the stream's key to Kinesis acting for this stream: Kinesis passes the
+// stream's ARN as the encryption context of every KMS call it makes.
+func kinesisKeyConditions(stream awskinesis.IStream) *map[string]any {
+	return &map[string]any{"StringEquals": map[string]any{
+		"kms:ViaService":                        "kinesis." + *awscdk.Aws_REGION() + ".amazonaws.com",
+		"kms:EncryptionContext:aws:kinesis:arn": stream.StreamArn(),
+	}}
 }
 
 // s3KeyStatement lets the delivery role encrypt and read back (multipart uploads) the objects it writes under
@@ -105,10 +111,5 @@ func sourceKeyConditions(ds awskinesisfirehose.DeliveryStream, stream awskinesis
 	if !ok || *policy.Document().StatementCount() != 2 {
 		panic("stacks: the Firehose source role's default policy is not [read the stream, decrypt with its key]; update sourceKeyConditions")
 	}
-	policy.Node().DefaultChild().(awsiam.CfnPolicy).AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition"), map[string]any{
-		"StringEquals": map[string]any{
-			"kms:ViaService":                        "kinesis." + *awscdk.Aws_REGION() + ".amazonaws.com",
-			"kms:EncryptionContext:aws:kinesis:arn": stream.StreamArn(),
-		},
-	})
+	policy.Node().DefaultChild().(awsiam.CfnPolicy).AddPropertyOverride(jsii.String("PolicyDocument.Statement.1.Condition"), *kinesisKeyConditions(stream))
 }
