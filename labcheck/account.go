@@ -56,6 +56,12 @@ func newAccount(cfg aws.Config) *account {
 	}
 }
 
+// hasErrorCode reports whether err is a service's answer with that error code.
+func hasErrorCode(err error, code string) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == code
+}
+
 // notFound reports whether err is a service's "no such resource" answer.
 func notFound(err error) bool {
 	var api smithy.APIError

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
@@ -17,8 +15,7 @@ import (
 // answers that it has none. https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html
 func (a *account) bucketDefaultEncryption(ctx context.Context, name string) (*s3types.ServerSideEncryptionByDefault, error) {
 	out, err := a.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(name)})
-	var api smithy.APIError
-	if errors.As(err, &api) && api.ErrorCode() == "ServerSideEncryptionConfigurationNotFoundError" {
+	if hasErrorCode(err, "ServerSideEncryptionConfigurationNotFoundError") {
 		return nil, nil
 	}
 	if err != nil {

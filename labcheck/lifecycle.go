@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
@@ -19,8 +17,7 @@ import (
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
 func (a *account) bucketLifecycle(ctx context.Context, name string) ([]s3types.LifecycleRule, error) {
 	out, err := a.s3.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(name)})
-	var api smithy.APIError
-	if errors.As(err, &api) && api.ErrorCode() == "NoSuchLifecycleConfiguration" {
+	if hasErrorCode(err, "NoSuchLifecycleConfiguration") {
 		return nil, nil
 	}
 	if err != nil {
