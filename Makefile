@@ -16,6 +16,12 @@ NPM_STAMP := node_modules/.package-lock.json
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# Mermaid's parser (with jsdom) for the tests of the pull-request comment's chart: a package of its own, so that
+# make synth and make deploy do not install it.
+MERMAID_STAMP := test/mermaid/node_modules/.package-lock.json
+$(MERMAID_STAMP): test/mermaid/package.json test/mermaid/package-lock.json
+	npm ci --prefix test/mermaid --no-audit --no-fund
+
 # Python test tooling (cfn-lint, sqlglot, duckdb) in a virtual environment inside the repository, ignored by git,
 # recreated whenever the pinned requirements change: like npm ci, from the registry, never by hand.
 VENV := .venv
@@ -76,7 +82,7 @@ emulator: $(NPM_STAMP) ## no AWS account needed: the bundled Kinesis emulator wi
 	@# exec, not go run: the signal reaches the command itself, which stops the emulator's whole process group.
 	@exec .cache/localkinesis
 
-cost: $(NPM_STAMP) ## offline: the monthly estimate of this configuration (CDK_ARGS), item by item
+cost: $(NPM_STAMP) ## offline: the estimate of this configuration (CDK_ARGS), item by item: months 1 and 12, fixed and traffic, free tier, assumptions, price sources
 	@$(CDK) synth --no-notices --quiet $(CDK_ARGS) >/dev/null && go run ./labcheck cost cdk.out
 
 leftovers: ## read-only: what of the deployment still exists after destroy (exit 1 if anything)
@@ -88,7 +94,7 @@ diff: $(NPM_STAMP) ## show how the working tree's stack differs from the committ
 test: ## everything CI checks: formatting, tidy modules, vet, staticcheck, workflow lint, the short suite (what make unit runs), a real CLI synth, and all Go tests (emulator, cfn-lint, checkov, the saved queries on DuckDB included); ends with a summary line and each phase's time (test/all.sh)
 	@bash test/all.sh
 
-npm-packages: $(NPM_STAMP) ## the pinned npm packages (CDK CLI, Kinesis emulator), installed when package-lock.json changes
+npm-packages: $(NPM_STAMP) $(MERMAID_STAMP) ## the pinned npm packages (CDK CLI, Kinesis emulator; Mermaid's parser for tests), installed when a package-lock.json changes
 
 python-tools: $(VENV_STAMP) $(VENV_CHECKOV_STAMP) ## the pinned Python test tools (cfn-lint, sqlglot, DuckDB; checkov apart), installed when their requirements change
 

@@ -448,7 +448,7 @@ func TestPreflightBlocksAnUpdateThatWouldFail(t *testing.T) {
 	st.resources["Stream790BDEE4"] = "tenant-metrics-stream"
 	code, stdout, _ = runLabcheck(t, "preflight", "--cdk-out", cdkOutWith(t, "TenantMetricsLab", head))
 	if code != 0 || !strings.Contains(stdout, "ok       the update of TenantMetricsLab from the deployed template: nothing fails (0 finding(s)") ||
-		!strings.Contains(stdout, "ok       estimate: $20.45 per month at us-east-1 list prices before free tier") {
+		!strings.Contains(stdout, "ok       estimate: $20.51 in month 1 and $20.56 in month 12 at us-east-1 list prices before free tier, $13.84 and $13.90 after the always-free tier") {
 		t.Errorf("redeploy: exit %d\n%s", code, stdout)
 	}
 }

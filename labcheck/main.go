@@ -6,7 +6,7 @@
 //	labcheck queries      the account run: every saved Athena query succeeds, and Athena counts the events verify read
 //	labcheck alarm-path   the account run: an alarm set to ALARM reaches its SNS topic
 //	labcheck updates      offline: what deploying one synthesized cloud assembly over another does
-//	labcheck cost         offline: what a synthesized configuration costs a month
+//	labcheck cost         offline: what a synthesized configuration costs, month by month for a year
 //
 // Exit status: 0 when nothing blocks (preflight), nothing is left (leftovers) or the proof holds; 1 when something
 // does, is, or does not, or the account cannot be read (no credentials, no region: one sentence); 2 for usage errors.

@@ -127,7 +127,8 @@ func preflight(ctx context.Context, a *account, cfg config.Config, cdkOut string
 	}
 
 	if e, err := cost.FromAssembly(cdkOut, traffic.Measure()); err == nil {
-		f.ok("estimate: $%.2f per month at us-east-1 list prices before free tier (labcheck cost %s itemizes it)", e.Total(), cdkOut)
+		f.ok("estimate: $%.2f in month 1 and $%.2f in month %d at us-east-1 list prices before free tier, $%.2f and $%.2f after the always-free tier (labcheck cost %s itemizes it)",
+			e.Total(), e.TotalIn(cost.Months), cost.Months, e.FreeTierIn(1), e.FreeTierIn(cost.Months), cdkOut)
 	}
 
 	if cfg.Producer {

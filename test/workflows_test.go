@@ -2,13 +2,18 @@ package test
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/testing/slow"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/labcheck/cost"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/traffic"
 )
 
 // TestCIRunsTheREADMECommand keeps one definition of "the tests": the GitHub workflow runs .ci/run, which runs
@@ -109,13 +114,90 @@ func TestSynthDiffScriptFlagsReplacements(t *testing.T) {
 		!strings.Contains(changed, ">     way out: rename the delivery stream in the same change (-c deliveryStreamName=...), or destroy the stack first") ||
 		!strings.Contains(changed, "> - `LOSES DATA TenantMetricsLab/Stream790BDEE4 AWS::Kinesis::Stream Name") ||
 		!strings.Contains(changed, "AWS::Kinesis::Stream Stream") || !strings.Contains(changed, "(requires replacement)") ||
-		!strings.Contains(changed, "**Monthly estimate** (us-east-1 list prices") || !strings.Contains(changed, "base: $20.45 per month\ntotal: $20.45 per month (+$0.00)") {
+		!strings.Contains(changed, "**Estimate** (us-east-1 list prices") || !strings.Contains(changed, "| **total, list prices** | $20.51 | $20.51 | +$0.00, +0.0% |") {
 		t.Errorf("stream rename: exit %d\n%.4000s", code, changed)
 	}
 	same, code := diff(pr.outdir, pr.outdir)
 	if code != 0 || strings.Contains(same, "[!CAUTION]") || !strings.Contains(same, "No resource is deleted or replaced.") || !strings.Contains(same, "There were no differences") {
 		t.Errorf("identical templates: exit %d\n%.3000s", code, same)
 	}
+}
+
+// TestSynthDiffScriptShowsTheCostOfMoreShards: the comment for shardCount 1 -> 4 (which also fails as one step)
+// shows the shards' line and the
+// totals with the change in dollars and percent, derived from the shard-hour price, and a twelve-month chart
+// that Mermaid's own parser accepts, with the base's and the change's month-by-month totals.
+func TestSynthDiffScriptShowsTheCostOfMoreShards(t *testing.T) {
+	requireCDKCLI(t)
+	base, pr := synth(t, labDefaults), synth(t, map[string]string{"shardCount": "4"})
+	cmd := exec.Command("bash", ".github/scripts/synth-diff.sh", pr.outdir, base.outdir)
+	cmd.Dir = ".."
+	out, err := cmd.Output()
+	// Kinesis scales at most to double in one call: the comment also says the deploy fails, and the check fails.
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "UpdateShardCount") {
+		t.Fatalf("synth-diff.sh: exit %d, %v (want 1: one UpdateShardCount call doubles at most)\n%s", code, err, out)
+	}
+	comment := string(out)
+	was, err := cost.FromAssembly(base.outdir, traffic.Measure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := 3 * cost.Month.Hours() * cost.ShardHour.USD // three more shards' hours
+	for _, want := range []string{
+		fmt.Sprintf("| Kinesis provisioned shards | $%.2f | $%.2f | +$%.2f, +300.0%% |", shards/3, 4*shards/3, shards),
+		fmt.Sprintf("| **total, list prices** | $%.2f | $%.2f | +$%.2f, %+.1f%% |", was.Total(), was.Total()+shards, shards, shards/was.Total()*100),
+		"```mermaid\nxychart-beta\n",
+	} {
+		if !strings.Contains(comment, want) {
+			t.Errorf("the comment lacks %q:\n%s", want, comment)
+		}
+	}
+	chart := between(t, comment, "```mermaid\n", "```")
+	if kind := parseMermaid(t, chart); kind != "xychart" {
+		t.Errorf("Mermaid parsed the chart as %q", kind)
+	}
+	bars, line := series(t, chart, "bar"), series(t, chart, "line")
+	for m := 1; m <= cost.Months; m++ {
+		if math.Abs(bars[m-1]-was.TotalIn(m)) > 0.005 || math.Abs(line[m-1]-(was.TotalIn(m)+shards)) > 0.005 {
+			t.Errorf("month %d: bar %.2f line %.2f, want %.2f and %.2f", m, bars[m-1], line[m-1], was.TotalIn(m), was.TotalIn(m)+shards)
+		}
+	}
+}
+
+// between is the text of s after the first start, up to the next end.
+func between(t *testing.T, s, start, end string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(s, start)
+	body, _, ok2 := strings.Cut(after, end)
+	if !ok || !ok2 {
+		t.Fatalf("no %q ... %q in:\n%s", start, end, s)
+	}
+	return body
+}
+
+// series reads a chart's data line "kind [a, b, ...]".
+func series(t *testing.T, chart, kind string) []float64 {
+	t.Helper()
+	for _, l := range strings.Split(chart, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(l), kind+" [")
+		if !ok {
+			continue
+		}
+		var out []float64
+		for _, f := range strings.Split(strings.TrimSuffix(rest, "]"), ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				t.Fatalf("%s: %v", l, err)
+			}
+			out = append(out, v)
+		}
+		if len(out) != cost.Months {
+			t.Fatalf("%s: %d values, want %d", l, len(out), cost.Months)
+		}
+		return out
+	}
+	t.Fatalf("no %s series in\n%s", kind, chart)
+	return nil
 }
 
 // TestSynthDiffScriptNeverSaysAllClearBlindly: without two folders it prints usage (exit 2); a folder that is not a

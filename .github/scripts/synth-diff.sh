@@ -2,7 +2,8 @@
 # Usage: synth-diff.sh PR_CDK_OUT BASE_CDK_OUT
 # Prints a Markdown report of what deploying the pull request over the base branch does, for every stack in either
 # synthesized cloud assembly: first what `labcheck updates` finds (a CAUTION block for every change that would
-# fail and roll back, with the way out; then data losses), the monthly estimate of both (`labcheck cost`), then the
+# fail and roll back, with the way out; then data losses), the estimate of both (`labcheck cost --markdown`: the
+# items that changed in month 1 and month 12, in dollars and percent, and a twelve-month chart), then the
 # CLI's `cdk diff`. Works offline: neither reads
 # AWS. It never says all is clear when it could not tell: a folder that is not a cloud assembly, or a diff that
 # fails, ends the script with an error. Exit status 1 (after the whole report) when a change would fail.
@@ -113,13 +114,11 @@ if grep -qE '^(REPLACES|INTERRUPTS) ' <<<"$findings"; then
   echo "</details>"
   echo
 fi
-# What it costs: both monthly estimates and the items that changed.
-if estimate=$("$bin/labcheck" cost --base "$base_out" "$pr_out"); then
-  echo "**Monthly estimate** ($(head -n 1 <<<"$estimate")):"
-  echo
-  echo '```text'
+# What it costs: both estimates, the items that changed (month 1 and month 12, dollars and percent) and a chart
+# of the twelve months that GitHub renders.
+if estimate=$("$bin/labcheck" cost --markdown --base "$base_out" "$pr_out"); then
+  echo "**Estimate** ($(head -n 1 <<<"$estimate")):"
   tail -n +2 <<<"$estimate"
-  echo '```'
   echo
 else
   echo "synth-diff.sh: labcheck cost could not estimate the assemblies" >&2

@@ -16,6 +16,7 @@ type Template struct {
 
 // Resource is one resource of a template.
 type Resource struct {
+	ID                  string `json:"-"` // its logical ID, the key of Template.Resources
 	Type                string
 	Properties          map[string]any
 	DeletionPolicy      string
@@ -27,6 +28,10 @@ func Parse(data []byte) (Template, error) {
 	var t Template
 	if err := json.Unmarshal(data, &t); err != nil {
 		return t, fmt.Errorf("not a JSON template: %w", err)
+	}
+	for id, r := range t.Resources {
+		r.ID = id
+		t.Resources[id] = r
 	}
 	return t, nil
 }

@@ -87,7 +87,7 @@ func TestCompressionLeftOutStoresUncompressed(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, i := range e.Items {
-			if i.Service+" "+i.What == "S3 storage, the month's objects" {
+			if i.Service+" "+i.What == "S3 storage, delivered objects" {
 				return i.Quantity
 			}
 		}

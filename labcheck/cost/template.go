@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
@@ -21,11 +22,13 @@ var priced = map[string]bool{
 
 // stack is what the templates declare that costs money.
 type stack struct {
-	shards, retentionHours float64 // all provisioned streams' shards; the longest retention
+	shards, retentionHours float64 // all provisioned streams' shards; the longest retention (hours)
 	onDemand               int     // streams in the on-demand capacity mode, billed per stream-hour and GB
+	onDemandRetention      float64 // the longest retention of the on-demand streams (hours)
+	streamKey              bool    // a stream is encrypted with a KMS key (aws/kinesis or the stack's)
 	producer               producer
 	deliveries             []delivery
-	accessLogs             bool // a bucket writes server access logs
+	accessLogs             *lifecycle // the rules of the data bucket's server access logs; nil without them
 	alarms, dashboards     int
 	keys, topics           int
 	namedQueries           int
@@ -41,6 +44,20 @@ type delivery struct {
 
 	transform *transformer // the Lambda processor Firehose invokes; nil without one
 	backup    *flushes     // the source record backup's hints; nil without a backup
+
+	data, backups lifecycle // the bucket's rules for the delivered objects and for the backup
+	owned         bool      // the bucket is the stack's (an imported bucket's rules and keys are its owner's)
+	bucketKMS     bool      // the bucket encrypts with SSE-KMS
+	bucketKey     bool      // ... through an S3 Bucket Key
+}
+
+// lifecycle is what a bucket's rules do to the objects under one prefix.
+type lifecycle struct {
+	expireDays  float64 // 0: kept
+	archiveDays float64 // 0: never moved to Standard-IA
+	// minTransition is the smallest object S3 moves: 128 KB by default, 0 with varies_by_storage_class.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
+	minTransition float64
 }
 
 // flushes are a buffer's hints: seconds between flushes (at least 1) and the bytes a flush holds at most.
@@ -80,7 +97,6 @@ func read(resources []assembly.Resource) (stack, error) {
 	s := stack{
 		retentionHours: assembly.DefaultRetentionHours,
 		producer:       producerOf(byType["AWS::Lambda::Function"], byType["AWS::Events::Rule"]),
-		accessLogs:     logged(byType["AWS::S3::Bucket"]),
 		alarms:         len(byType["AWS::CloudWatch::Alarm"]),
 		dashboards:     len(byType["AWS::CloudWatch::Dashboard"]),
 		keys:           len(byType["AWS::KMS::Key"]),
@@ -88,17 +104,26 @@ func read(resources []assembly.Resource) (stack, error) {
 		namedQueries:   len(byType["AWS::Athena::NamedQuery"]),
 	}
 	for _, r := range byType["AWS::Kinesis::Stream"] {
+		if enc, _ := r.Properties["StreamEncryption"].(map[string]any); enc["EncryptionType"] == "KMS" {
+			s.streamKey = true
+		}
 		if mode, _ := r.Properties["StreamModeDetails"].(map[string]any); mode["StreamMode"] == "ON_DEMAND" {
 			s.onDemand++
+			s.onDemandRetention = max(s.onDemandRetention, number(r.Properties["RetentionPeriodHours"], assembly.DefaultRetentionHours))
 			continue
 		}
 		s.shards += number(r.Properties["ShardCount"], 1)
 		s.retentionHours = max(s.retentionHours, number(r.Properties["RetentionPeriodHours"], assembly.DefaultRetentionHours))
 	}
+	buckets := map[string]assembly.Resource{}
+	for _, b := range byType["AWS::S3::Bucket"] {
+		buckets[b.ID] = b
+	}
+	s.accessLogs = logged(byType["AWS::S3::Bucket"], buckets)
 	for _, r := range byType["AWS::KinesisFirehose::DeliveryStream"] {
 		dest, _ := r.Properties["ExtendedS3DestinationConfiguration"].(map[string]any)
 		hints, _ := dest["BufferingHints"].(map[string]any)
-		s.deliveries = append(s.deliveries, delivery{
+		d := delivery{
 			interval:     max(number(hints["IntervalInSeconds"], 300), 1),
 			buffer:       number(hints["SizeInMBs"], 5) * (1 << 20),
 			dynamic:      assembly.FeatureOn("DynamicPartitioningConfiguration", dest["DynamicPartitioningConfiguration"]),
@@ -106,9 +131,75 @@ func read(resources []assembly.Resource) (stack, error) {
 			uncompressed: assembly.Compression(dest) == assembly.DefaultCompression,
 			transform:    transformerOf(dest, byType["AWS::Lambda::Function"]),
 			backup:       backupOf(dest),
-		})
+		}
+		if b, ok := buckets[bucketOf(dest)]; ok {
+			d.owned = true
+			backupCfg, _ := dest["S3BackupConfiguration"].(map[string]any)
+			prefix, _ := dest["Prefix"].(string)
+			backupPrefix, _ := backupCfg["Prefix"].(string)
+			d.data, d.backups = lifecycleOf(b, prefix), lifecycleOf(b, backupPrefix)
+			d.bucketKMS, d.bucketKey = bucketEncryption(b)
+		}
+		s.deliveries = append(s.deliveries, d)
 	}
 	return s, nil
+}
+
+// bucketOf is the logical ID of the bucket a destination writes to, or "" for an imported bucket's ARN.
+func bucketOf(dest map[string]any) string {
+	att, _ := dest["BucketARN"].(map[string]any)
+	ref, _ := att["Fn::GetAtt"].([]any)
+	if len(ref) == 2 && ref[1] == "Arn" {
+		id, _ := ref[0].(string)
+		return id
+	}
+	return ""
+}
+
+// lifecycleOf reads the enabled rule of bucket b that covers the objects written under prefix: the rule whose
+// prefix the prefix's literal part starts with (a rule without a prefix covers the bucket).
+func lifecycleOf(b assembly.Resource, prefix string) lifecycle {
+	cfg, _ := b.Properties["LifecycleConfiguration"].(map[string]any)
+	l := lifecycle{minTransition: 128 << 10}
+	if cfg["TransitionDefaultMinimumObjectSize"] == "varies_by_storage_class" {
+		l.minTransition = 0
+	}
+	if i := strings.Index(prefix, "!{"); i >= 0 {
+		prefix = prefix[:i]
+	}
+	rules, _ := cfg["Rules"].([]any)
+	for _, raw := range rules {
+		r, _ := raw.(map[string]any)
+		rulePrefix, _ := r["Prefix"].(string)
+		if filter, ok := r["Filter"].(map[string]any); ok {
+			rulePrefix, _ = filter["Prefix"].(string)
+		}
+		if r["Status"] != "Enabled" || !strings.HasPrefix(prefix, rulePrefix) {
+			continue
+		}
+		l.expireDays = max(l.expireDays, number(r["ExpirationInDays"], 0))
+		transitions, _ := r["Transitions"].([]any)
+		for _, rt := range transitions {
+			if t, _ := rt.(map[string]any); t["StorageClass"] == "STANDARD_IA" {
+				l.archiveDays = number(t["TransitionInDays"], 0)
+			}
+		}
+	}
+	return l
+}
+
+// bucketEncryption reads whether a bucket encrypts with SSE-KMS, and through an S3 Bucket Key.
+func bucketEncryption(b assembly.Resource) (kms, bucketKey bool) {
+	enc, _ := b.Properties["BucketEncryption"].(map[string]any)
+	rules, _ := enc["ServerSideEncryptionConfiguration"].([]any)
+	for _, raw := range rules {
+		r, _ := raw.(map[string]any)
+		by, _ := r["ServerSideEncryptionByDefault"].(map[string]any)
+		if by["SSEAlgorithm"] == "aws:kms" {
+			return true, r["BucketKeyEnabled"] == true
+		}
+	}
+	return false, false
 }
 
 var rateRe = regexp.MustCompile(`^rate\((\d+) (minute|minutes|hour|hours)\)$`)
@@ -162,14 +253,20 @@ func number(v any, def float64) float64 {
 	return def
 }
 
-// logged reports whether a bucket writes server access logs (to a bucket of the stack).
-func logged(buckets []assembly.Resource) bool {
-	for _, b := range buckets {
-		if _, ok := b.Properties["LoggingConfiguration"]; ok {
-			return true
+// logged reads the lifecycle of the server access logs a bucket writes (to a bucket of the stack), or nil.
+func logged(all []assembly.Resource, byID map[string]assembly.Resource) *lifecycle {
+	for _, b := range all {
+		cfg, ok := b.Properties["LoggingConfiguration"].(map[string]any)
+		if !ok {
+			continue
 		}
+		ref, _ := cfg["DestinationBucketName"].(map[string]any)
+		id, _ := ref["Ref"].(string)
+		prefix, _ := cfg["LogFilePrefix"].(string)
+		l := lifecycleOf(byID[id], prefix)
+		return &l
 	}
-	return false
+	return nil
 }
 
 // transformerOf reads a destination's enabled Lambda processor, with Firehose's defaults for hints it leaves out

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/eventparquet"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/kpl"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/producer/streamwriter"
@@ -33,12 +34,14 @@ func measure() lab.Traffic {
 	const n = 20000
 	var e event.Event
 	var all []byte
+	var events []event.Event
 	var agg kpl.Aggregate
 	var aggs, inAggs int
 	for range n {
 		gen.Next(&e)
 		line := event.AppendNDJSON(nil, &e)
 		all = append(all, line...)
+		events = append(events, e)
 		if agg.Len() > 0 && !agg.Fits(e.Tenant.ID, len(line), streamwriter.DefaultAggregateBytes) {
 			aggs, inAggs = aggs+1, inAggs+agg.Len()
 			agg.Reset()
@@ -54,10 +57,26 @@ func measure() lab.Traffic {
 		_ = w.Close()
 		compressed += z.Len()
 	}
+	// And Parquet the way the converter writes it, one object per 1 MiB of the same records.
+	var parquet int
+	for start := 0; start < len(events); {
+		end, size := start, 0
+		for end < len(events) && size < 1<<20 {
+			size += len(event.AppendNDJSON(nil, &events[end]))
+			end++
+		}
+		var b bytes.Buffer
+		if err := eventparquet.Write(&b, events[start:end]); err != nil {
+			panic(err) // generated events always convert
+		}
+		parquet += b.Len()
+		start = end
+	}
 	return lab.Traffic{
-		EventBytes:         float64(len(all)) / n,
-		GzipBytesPerEvent:  float64(compressed) / n,
-		EventsPerAggregate: float64(inAggs) / float64(aggs),
-		Linger:             streamwriter.DefaultLinger,
+		EventBytes:           float64(len(all)) / n,
+		GzipBytesPerEvent:    float64(compressed) / n,
+		ParquetBytesPerEvent: float64(parquet) / n,
+		EventsPerAggregate:   float64(inAggs) / float64(aggs),
+		Linger:               streamwriter.DefaultLinger,
 	}
 }
