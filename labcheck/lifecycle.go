@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -34,7 +35,7 @@ func reportLifecycle(ctx context.Context, a *account, cfg config.Config, f *find
 		f.warn("%v: cannot say how long delivered objects are kept (needs s3:GetLifecycleConfiguration)", err)
 		return
 	}
-	data := config.LiteralPrefix(cfg.Prefix)
+	data := firehoseprefix.Literal(cfg.Prefix)
 	if len(rules) == 0 {
 		f.note("bucket %s has no lifecycle rules: objects are kept until deleted", cfg.BucketName)
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -221,7 +222,7 @@ func sourceGrantFirst(ds awskinesisfirehose.DeliveryStream) {
 // objectPrefixes are the literal key prefixes the delivery role writes under: data, errors and, with backup=true,
 // the source record backup.
 func objectPrefixes(cfg config.Config, pl plan) []string {
-	prefixes := []string{config.LiteralPrefix(cfg.Prefix), config.LiteralPrefix(cfg.ErrorPrefix)}
+	prefixes := []string{firehoseprefix.Literal(cfg.Prefix), firehoseprefix.Literal(cfg.ErrorPrefix)}
 	if pl.backup {
 		prefixes = append(prefixes, config.BackupPrefix)
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -49,12 +50,12 @@ func dataLifecycle(props *awss3.BucketProps, cfg config.Config) {
 	}
 	if cfg.DataRetentionDays > 0 || cfg.ArchiveAfterDays > 0 {
 		rules = append(rules,
-			objects(DataLifecycleRuleID, config.LiteralPrefix(cfg.Prefix), cfg.DataRetentionDays),
+			objects(DataLifecycleRuleID, firehoseprefix.Literal(cfg.Prefix), cfg.DataRetentionDays),
 			objects(backupRuleID, config.BackupPrefix, cfg.DataRetentionDays))
 	}
 	if cfg.DataRetentionDays > 0 {
 		// Failed records are not archived: they are read soon, to investigate, or never.
-		rules = append(rules, &awss3.LifecycleRule{Id: jsii.String(errorsRuleID), Prefix: jsii.String(config.LiteralPrefix(cfg.ErrorPrefix)),
+		rules = append(rules, &awss3.LifecycleRule{Id: jsii.String(errorsRuleID), Prefix: jsii.String(firehoseprefix.Literal(cfg.ErrorPrefix)),
 			Expiration: days(cfg.ErrorRetentionDays())})
 	}
 	if cfg.ArchiveAfterDays > 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -155,7 +156,7 @@ func diversionAlarms(cfg config.Config, pl plan, bucket awss3.IBucket, firehose 
 	}
 	if pl.errorPrefixMetrics {
 		specs = append(specs, alarmSpec{"RecordsDiverted",
-			fmt.Sprintf("Firehose wrote objects under the error prefix %s (PUT requests there above 0): records it could not convert, partition, process or deliver. `producer verify --stack %s` counts them by error type.", config.LiteralPrefix(cfg.ErrorPrefix), cfg.StackName()),
+			fmt.Sprintf("Firehose wrote objects under the error prefix %s (PUT requests there above 0): records it could not convert, partition, process or deliver. `producer verify --stack %s` counts them by error type.", firehoseprefix.Literal(cfg.ErrorPrefix), cfg.StackName()),
 			awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 				Namespace:  jsii.String("AWS/S3"),
 				MetricName: jsii.String("PutRequests"),

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -117,9 +118,9 @@ func addPipelineOutputs(stack awscdk.Stack, cfg config.Config, p *Pipeline) {
 	out("StreamArn", *p.Stream.StreamArn(), "ARN of the Kinesis data stream")
 	out("DeliveryStreamName", *p.Delivery.Stream.DeliveryStreamName(), "Firehose delivery stream reading the data stream")
 	out("BucketName", *bucket.BucketName(), "S3 bucket the delivery stream writes to")
-	dataPrefix := config.LiteralPrefix(cfg.Prefix)
+	dataPrefix := firehoseprefix.Literal(cfg.Prefix)
 	out("DataPrefix", dataPrefix, "Key prefix under which every delivered object lands (producer verify --stack reads it)")
-	out("ErrorPrefix", config.LiteralPrefix(cfg.ErrorPrefix), "Key prefix under which Firehose writes the records it could not convert, partition, process or deliver (producer verify --stack reads it)")
+	out("ErrorPrefix", firehoseprefix.Literal(cfg.ErrorPrefix), "Key prefix under which Firehose writes the records it could not convert, partition, process or deliver (producer verify --stack reads it)")
 	out("DeliveredObjectsConsoleUrl",
 		fmt.Sprintf("https://%s.console.aws.amazon.com/s3/buckets/%s?region=%s&prefix=%s", region, *bucket.BucketName(), region, dataPrefix),
 		"S3 console page of the delivered objects")

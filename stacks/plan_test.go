@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -43,7 +44,7 @@ func TestPlanFollowsTheConfiguration(t *testing.T) {
 					t.Errorf("layout.FirehosePrefix = %q, want the prefix as it is, %q", got.layout.FirehosePrefix, cfg.Prefix)
 				}
 			}
-			if got.layout.FirehosePrefix == "" || !strings.HasPrefix(got.layout.FirehosePrefix, config.LiteralPrefix(cfg.Prefix)) {
+			if got.layout.FirehosePrefix == "" || !strings.HasPrefix(got.layout.FirehosePrefix, firehoseprefix.Literal(cfg.Prefix)) {
 				t.Errorf("layout.FirehosePrefix = %q, want the delivery prefix under %q", got.layout.FirehosePrefix, cfg.Prefix)
 			}
 			if got.layout.Tenant != tc.want.layout.Tenant {

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/stacks/config"
 )
 
@@ -42,7 +43,7 @@ func newStorage(stack awscdk.Stack, cfg config.Config, pl plan, key awskms.IKey)
 		// Request metrics of the error prefix alone, for the alarm on diverted records (Firehose has no metric of
 		// its own for every error type). Reported only when there are requests, and billed as custom metrics then.
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-configurations.html
-		props.Metrics = &[]*awss3.BucketMetrics{{Id: jsii.String(ErrorPrefixMetricsID), Prefix: jsii.String(config.LiteralPrefix(cfg.ErrorPrefix))}}
+		props.Metrics = &[]*awss3.BucketMetrics{{Id: jsii.String(ErrorPrefixMetricsID), Prefix: jsii.String(firehoseprefix.Literal(cfg.ErrorPrefix))}}
 	}
 	props.EncryptionKey = key
 	bucket := newPrivateBucket(stack, "DataBucket", pl, props)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/assembly"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
@@ -164,9 +165,7 @@ func lifecycleOf(b assembly.Resource, prefix string) lifecycle {
 	if cfg["TransitionDefaultMinimumObjectSize"] == "varies_by_storage_class" {
 		l.minTransition = 0
 	}
-	if i := strings.Index(prefix, "!{"); i >= 0 {
-		prefix = prefix[:i]
-	}
+	prefix = firehoseprefix.Literal(prefix)
 	rules, _ := cfg["Rules"].([]any)
 	for _, raw := range rules {
 		r, _ := raw.(map[string]any)

@@ -81,14 +81,6 @@ func decodeErrorRecords(r io.Reader, record func(*errorRecord, Position), bad fu
 	}, bad)
 }
 
-// literalPrefix cuts a Firehose prefix at its first !{...} expression: the fixed part every key starts with.
-func literalPrefix(prefix string) string {
-	if i := strings.Index(prefix, "!{"); i >= 0 {
-		return prefix[:i]
-	}
-	return prefix
-}
-
 // errorTypeOf is the error output type a key names: the first folder after the literal error prefix, where
 // !{firehose:error-output-type} renders processing-failed, format-conversion-failed, AmazonOpenSearchService-failed
 // (formerly elasticsearch-failed), splunk-failed or http-endpoint-failed, and dynamic partitioning

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/event"
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
@@ -87,7 +88,7 @@ func Run(ctx context.Context, api API, o Options) (*Report, error) {
 	if o.Prefix == "" {
 		o.Prefix = lab.DefaultPrefix
 	}
-	o.ErrorPrefix = literalPrefix(o.ErrorPrefix)
+	o.ErrorPrefix = firehoseprefix.Literal(o.ErrorPrefix)
 	if o.ErrorPrefix == "" {
 		o.ErrorPrefix = DefaultErrorPrefix
 	}

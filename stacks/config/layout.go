@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
 	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/lab"
 )
 
@@ -91,18 +92,9 @@ func (l Layout) FormatTime(t time.Time) string {
 	return l.translate(func(i int) string { return dateFields[i].render(t) })
 }
 
-// LiteralPrefix cuts a Firehose prefix at its first !{...} expression: the fixed part under which every object
-// lands (errors/!{firehose:error-output-type}/ becomes errors/). IAM grants and readers start there.
-func LiteralPrefix(prefix string) string {
-	if i := strings.Index(prefix, "!{"); i >= 0 {
-		return prefix[:i]
-	}
-	return prefix
-}
-
 // Layout derives the layout, or says why the prefix cannot be queried.
 func (c Config) Layout() (Layout, error) {
-	lit := LiteralPrefix(c.Prefix)
+	lit := firehoseprefix.Literal(c.Prefix)
 	rest := c.Prefix[len(lit):]
 	l := Layout{Literal: lit, DateFormat: defaultTimeFolders, DateUnit: "HOURS"}
 	switch {

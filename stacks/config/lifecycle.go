@@ -1,6 +1,10 @@
 package config
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
+)
 
 // The data bucket's lifecycle: how long delivered objects, failed records and the source-record backup are kept,
 // and when delivered objects move to a cheaper storage class.
@@ -47,7 +51,7 @@ func (c Config) lifecycleRules(p *problems) {
 	if c.DataRetentionDays > 0 && c.ArchiveAfterDays >= c.DataRetentionDays {
 		bad("archiveAfterDays", c.ArchiveAfterDays, "must be less than dataRetentionDays="+strconv.Itoa(c.DataRetentionDays)+" (objects expire before they would move), or 0")
 	}
-	if (c.DataRetentionDays != 0 || c.ArchiveAfterDays != 0) && LiteralPrefix(c.Prefix) == "" {
+	if (c.DataRetentionDays != 0 || c.ArchiveAfterDays != 0) && firehoseprefix.Literal(c.Prefix) == "" {
 		key, v := "dataRetentionDays", c.DataRetentionDays
 		if v == 0 {
 			key, v = "archiveAfterDays", c.ArchiveAfterDays

@@ -1,6 +1,10 @@
 package config
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tenant-metrics-lab/tenant-metrics-lab/internal/firehoseprefix"
+)
 
 // Record transformation (transform) and source-record backup (backup): the values, the Lambda processor's
 // buffering hints, the backup prefix, and the rules between them and the other keys.
@@ -51,7 +55,7 @@ func (c Config) transformRules(p *problems) {
 		p.invalid("backup", c.Backup, "backup=true needs transform="+TransformRedact+" or format="+FormatParquet+": Firehose backs up source records only when it transforms or converts them (with neither, the delivered objects are the source records)")
 	}
 	for _, k := range []struct{ key, prefix string }{{"prefix", c.Prefix}, {"errorPrefix", c.ErrorPrefix}} {
-		lit := LiteralPrefix(k.prefix)
+		lit := firehoseprefix.Literal(k.prefix)
 		if strings.HasPrefix(lit, BackupPrefix) || strings.HasPrefix(BackupPrefix, lit) {
 			p.invalid(k.key, k.prefix, "backup=true writes source records under "+BackupPrefix+": "+k.key+" must not overlap it, or backups would mix with delivered or failed records")
 		}

@@ -55,7 +55,7 @@ var layers = []layer{
 		"what every part agrees on: names, limits, the Lambda contract, the traffic model, the event's schema; " +
 			"the CDK app links them and nothing more"},
 	{"leaves", []string{"internal/*"}, []string{"contracts", "leaves"}, true,
-		"one job each, shared by the layers above (SDK set-up, cloud assemblies, the service specification, the KPL format, the event as a Parquet row, the Lambda build, one way to write a command)"},
+		"one job each, shared by the layers above (SDK set-up, cloud assemblies, the service specification, Firehose prefixes, the KPL format, the event as a Parquet row, the Lambda build, one way to write a command)"},
 	{"test doubles", []string{"internal/testing/*"}, []string{"contracts", "leaves", "test doubles"}, true,
 		"stand-ins for AWS and test helpers; no product package above internal/"},
 	{"tests", []string{"test/..."},
