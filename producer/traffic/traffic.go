@@ -34,14 +34,19 @@ func measure() lab.Traffic {
 	const n = 20000
 	var e event.Event
 	var all []byte
-	var events []event.Event
+	// The Parquet objects the converter would write from the same records: events until 1 MiB of their NDJSON.
+	var objects [][]event.Event
+	var object []event.Event
+	var objectBytes int
 	var agg kpl.Aggregate
 	var aggs, inAggs int
 	for range n {
 		gen.Next(&e)
 		line := event.AppendNDJSON(nil, &e)
 		all = append(all, line...)
-		events = append(events, e)
+		if object, objectBytes = append(object, e), objectBytes+len(line); objectBytes >= 1<<20 {
+			objects, object, objectBytes = append(objects, object), nil, 0
+		}
 		if agg.Len() > 0 && !agg.Fits(e.Tenant.ID, len(line), streamwriter.DefaultAggregateBytes) {
 			aggs, inAggs = aggs+1, inAggs+agg.Len()
 			agg.Reset()
@@ -57,20 +62,17 @@ func measure() lab.Traffic {
 		_ = w.Close()
 		compressed += z.Len()
 	}
-	// And Parquet the way the converter writes it, one object per 1 MiB of the same records.
+	// And Parquet the way the converter writes it.
+	if len(object) > 0 {
+		objects = append(objects, object)
+	}
 	var parquet int
-	for start := 0; start < len(events); {
-		end, size := start, 0
-		for end < len(events) && size < 1<<20 {
-			size += len(event.AppendNDJSON(nil, &events[end]))
-			end++
-		}
+	for _, o := range objects {
 		var b bytes.Buffer
-		if err := eventparquet.Write(&b, events[start:end]); err != nil {
+		if err := eventparquet.Write(&b, o); err != nil {
 			panic(err) // generated events always convert
 		}
 		parquet += b.Len()
-		start = end
 	}
 	return lab.Traffic{
 		EventBytes:           float64(len(all)) / n,
