@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -83,5 +84,36 @@ func TestStorageFollowsTheLifecycle(t *testing.T) {
 	}
 	if ia.Price != S3InfrequentStorage || tr.Price != S3Transition {
 		t.Errorf("prices: %+v %+v", ia.Price, tr.Price)
+	}
+}
+
+// TestBucketKeyRequests: an SSE-KMS bucket asks KMS once per delivered object without an S3 Bucket Key, and with
+// one once every five minutes (the estimate's assumption); an SSE-S3 bucket asks nothing.
+func TestBucketKeyRequests(t *testing.T) {
+	requests := func(encryption string) float64 {
+		r := lake(t, nil, "")
+		var enc map[string]any
+		if err := json.Unmarshal([]byte(encryption), &enc); err != nil {
+			t.Fatal(err)
+		}
+		r[len(r)-1].Properties["BucketEncryption"] = enc
+		e, err := FromResources(r, traffic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.item("KMS", "requests").Quantity
+	}
+	objects := 60 * Month.Hours() // one per 60 s flush
+	for _, tc := range []struct {
+		name, encryption string
+		want             float64
+	}{
+		{"SSE-S3", `{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}`, 0},
+		{"SSE-KMS", `{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}`, objects},
+		{"SSE-KMS with a Bucket Key", `{"ServerSideEncryptionConfiguration":[{"BucketKeyEnabled":true,"ServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}`, 12 * Month.Hours()},
+	} {
+		if got := requests(tc.encryption); got != tc.want {
+			t.Errorf("%s: %g KMS requests a month, want %g", tc.name, got, tc.want)
+		}
 	}
 }

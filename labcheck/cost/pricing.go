@@ -60,10 +60,11 @@ func estimate(s stack, t lab.Traffic) *Estimate {
 		} else {
 			e.add("Kinesis", "PUT payload units", f.records*math.Ceil(f.recordBytes/putPayloadUnit), PutPayloadUnits, traffic)
 		}
-		for _, d := range s.deliveries {
-			e.delivery(d, f, t, s.accessLogs)
+		objects := make([]float64, len(s.deliveries))
+		for n, d := range s.deliveries {
+			objects[n] = e.delivery(d, f, t, s.accessLogs)
 		}
-		e.keyRequests(s, f)
+		e.keyRequests(s, objects)
 	}
 	e.monitoring(s)
 	e.queries(s.namedQueries)
@@ -139,8 +140,8 @@ func (e *Estimate) function(p producer) {
 }
 
 // delivery prices what a delivery stream does with the traffic: ingestion, partitioning and conversion, and the
-// objects it writes to S3. It sets the day's scanned bytes a saved query reads.
-func (e *Estimate) delivery(d delivery, f flow, t lab.Traffic, accessLogs *lifecycle) {
+// objects it writes to S3, which it returns (a month's). It sets the day's scanned bytes a saved query reads.
+func (e *Estimate) delivery(d delivery, f flow, t lab.Traffic, accessLogs *lifecycle) (objects float64) {
 	hours := Month.Hours()
 	ingested := f.records * math.Ceil(f.recordBytes/firehoseUnit) * firehoseUnit / gib
 	e.add("Firehose", "ingestion", ingested, FirehoseIngestion, "each Kinesis record Firehose reads is rounded up to 5 KB; an aggregated record counts once")
@@ -150,7 +151,7 @@ func (e *Estimate) delivery(d delivery, f flow, t lab.Traffic, accessLogs *lifec
 	if d.dynamic {
 		partitions = math.Min(float64(len(event.Tenants)), f.events/flushes)
 	}
-	objects := flushes * partitions * math.Max(1, math.Ceil(delivered/flushes/partitions/d.buffer))
+	objects = flushes * partitions * math.Max(1, math.Ceil(delivered/flushes/partitions/d.buffer))
 	if d.dynamic {
 		e.add("Firehose", "dynamic partitioning, data", delivered/gib, PartitionedGB, "")
 		e.add("Firehose", "dynamic partitioning, objects", objects, PartitionedObjects, fmt.Sprintf("%.0f partitions per %.0f s buffer", partitions, d.interval))
@@ -185,6 +186,7 @@ func (e *Estimate) delivery(d delivery, f flow, t lab.Traffic, accessLogs *lifec
 		// S3 batches log records into objects of its own choosing: the rules see records, not objects.
 		e.storage("access logs", *accessLogs, objects*2*accessLogLineBytes, objects*2, "log records")
 	}
+	return objects
 }
 
 // storage prices a month's bytes arriving in objects under a prefix's lifecycle: S3 Standard until the archive
@@ -257,7 +259,7 @@ func (e *Estimate) monitoring(s stack) {
 // Bucket Key, and with one once per Bucket Key lifetime, which S3 does not publish: taken as the same five
 // minutes for the delivery role that writes the objects (an assumption, printed with the item).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-func (e *Estimate) keyRequests(s stack, f flow) {
+func (e *Estimate) keyRequests(s stack, objects []float64) {
 	perCredential := Month.Hours() * 12 // one every five minutes
 	var requests float64
 	var from []string
@@ -266,16 +268,15 @@ func (e *Estimate) keyRequests(s stack, f flow) {
 		requests += credentials * perCredential
 		from = append(from, fmt.Sprintf("the stream: %.0f credentials x %.0f (one every 5 min)", credentials, perCredential))
 	}
-	for _, d := range s.deliveries {
+	for n, d := range s.deliveries {
 		switch {
 		case !d.owned || !d.bucketKMS:
 		case d.bucketKey:
 			requests += perCredential
 			from = append(from, fmt.Sprintf("S3 with a Bucket Key: %.0f (one every 5 min, an assumption)", perCredential))
 		default:
-			objects := e.item("S3", "PUT requests (delivered objects)").Quantity
-			requests += objects
-			from = append(from, fmt.Sprintf("S3 without a Bucket Key: one per object, %.0f", objects))
+			requests += objects[n]
+			from = append(from, fmt.Sprintf("S3 without a Bucket Key: one per object, %.0f", objects[n]))
 		}
 	}
 	if requests > 0 {
