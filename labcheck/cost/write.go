@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // The estimate as the user reads it: a line an item, the saved queries, the total, and deltas between two.
@@ -44,15 +45,11 @@ func (e *Estimate) Write(w io.Writer) {
 	for _, a := range e.Assumptions {
 		fmt.Fprintf(w, "- %s\n", a)
 	}
-	fmt.Fprint(w, "- always-free tier, each month:")
-	for i, a := range FreeTier {
-		sep := ","
-		if i == 0 {
-			sep = ""
-		}
-		fmt.Fprintf(w, "%s %s", sep, a.Units)
+	var allowances []string
+	for _, a := range FreeTier {
+		allowances = append(allowances, a.Units)
 	}
-	fmt.Fprintln(w, "; none for Kinesis, Firehose or Athena; S3's 12-month tier for new accounts not applied")
+	fmt.Fprintf(w, "- always-free tier, each month: %s; none for Kinesis, Firehose or Athena; S3's 12-month tier for new accounts not applied\n", strings.Join(allowances, ", "))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "prices used (us-east-1):")
 	for _, p := range e.Prices() {
