@@ -59,3 +59,39 @@ func FeatureOn(property string, v any) bool {
 	}
 	return enabledByDefault[property]
 }
+
+// LifecycleRule is one rule of an S3 bucket's LifecycleConfiguration as a template writes it.
+type LifecycleRule struct {
+	Prefix      string             // from Prefix, or Filter's Prefix; "" is the whole bucket
+	Status      string             // Enabled or Disabled
+	Expiration  float64            // ExpirationInDays; 0 when the rule expires nothing (S3 takes 1 day at least)
+	Transitions map[string]float64 // TransitionInDays by storage class
+}
+
+// LifecycleRules reads the rules of a LifecycleConfiguration value, in the template's order. Rules with tag or
+// size filters read as their prefix alone.
+func LifecycleRules(configuration any) []LifecycleRule {
+	lc, _ := configuration.(map[string]any)
+	raw, _ := lc["Rules"].([]any)
+	var out []LifecycleRule
+	for _, r := range raw {
+		rule, _ := r.(map[string]any)
+		l := LifecycleRule{Transitions: map[string]float64{}}
+		l.Prefix, _ = rule["Prefix"].(string)
+		if f, ok := rule["Filter"].(map[string]any); ok { // no template of this stack writes one; others may
+			l.Prefix, _ = f["Prefix"].(string)
+		}
+		l.Status, _ = rule["Status"].(string)
+		l.Expiration, _ = Number(rule["ExpirationInDays"])
+		transitions, _ := rule["Transitions"].([]any)
+		for _, rt := range transitions {
+			t, _ := rt.(map[string]any)
+			class, _ := t["StorageClass"].(string)
+			if days, ok := Number(t["TransitionInDays"]); ok {
+				l.Transitions[class] = days
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package assembly
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -58,5 +59,29 @@ func TestNumber(t *testing.T) {
 		if got, ok := Number(tc.v); got != tc.want || ok != tc.ok {
 			t.Errorf("Number(%#v) = %v, %v; want %v, %v", tc.v, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestLifecycleRules reads a rule's prefix from Prefix or Filter, its status, expiry and transitions, and a rule
+// without an expiry as 0.
+func TestLifecycleRules(t *testing.T) {
+	var lc any
+	if err := json.Unmarshal([]byte(`{"Rules":[
+		{"Id":"abort","Status":"Enabled","AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1}},
+		{"Id":"data","Prefix":"stream/","Status":"Enabled","ExpirationInDays":60,"Transitions":[{"StorageClass":"STANDARD_IA","TransitionInDays":30}]},
+		{"Id":"filtered","Filter":{"Prefix":"logs/"},"Status":"Disabled","ExpirationInDays":"7"}]}`), &lc); err != nil {
+		t.Fatal(err)
+	}
+	got := LifecycleRules(lc)
+	want := []LifecycleRule{
+		{Prefix: "", Status: "Enabled", Transitions: map[string]float64{}},
+		{Prefix: "stream/", Status: "Enabled", Expiration: 60, Transitions: map[string]float64{"STANDARD_IA": 30}},
+		{Prefix: "logs/", Status: "Disabled", Expiration: 7, Transitions: map[string]float64{}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rules\n%+v\nwant\n%+v", got, want)
+	}
+	if LifecycleRules(nil) != nil {
+		t.Error("no configuration reads as rules")
 	}
 }

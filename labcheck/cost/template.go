@@ -166,22 +166,13 @@ func lifecycleOf(b assembly.Resource, prefix string) lifecycle {
 		l.minTransition = 0
 	}
 	prefix = firehoseprefix.Literal(prefix)
-	rules, _ := cfg["Rules"].([]any)
-	for _, raw := range rules {
-		r, _ := raw.(map[string]any)
-		rulePrefix, _ := r["Prefix"].(string)
-		if filter, ok := r["Filter"].(map[string]any); ok {
-			rulePrefix, _ = filter["Prefix"].(string)
-		}
-		if r["Status"] != "Enabled" || !strings.HasPrefix(prefix, rulePrefix) {
+	for _, r := range assembly.LifecycleRules(cfg) {
+		if r.Status != "Enabled" || !strings.HasPrefix(prefix, r.Prefix) {
 			continue
 		}
-		l.expireDays = max(l.expireDays, number(r["ExpirationInDays"], 0))
-		transitions, _ := r["Transitions"].([]any)
-		for _, rt := range transitions {
-			if t, _ := rt.(map[string]any); t["StorageClass"] == "STANDARD_IA" {
-				l.archiveDays = number(t["TransitionInDays"], 0)
-			}
+		l.expireDays = max(l.expireDays, r.Expiration)
+		if days, ok := r.Transitions["STANDARD_IA"]; ok {
+			l.archiveDays = days
 		}
 	}
 	return l

@@ -39,20 +39,12 @@ func shortenedExpiry(before, after any) *verdict {
 // delete any object under it.
 func expiries(v any) map[string]float64 {
 	out := map[string]float64{}
-	lc, _ := v.(map[string]any)
-	rules, _ := lc["Rules"].([]any)
-	for _, r := range rules {
-		rule, _ := r.(map[string]any)
-		days, ok := assembly.Number(rule["ExpirationInDays"])
-		if !ok || rule["Status"] == "Disabled" {
+	for _, rule := range assembly.LifecycleRules(v) {
+		if rule.Expiration == 0 || rule.Status == "Disabled" {
 			continue
 		}
-		prefix, _ := rule["Prefix"].(string)
-		if f, ok := rule["Filter"].(map[string]any); ok { // no template of this stack writes one; others may
-			prefix, _ = f["Prefix"].(string)
-		}
-		if d, seen := out[prefix]; !seen || days < d {
-			out[prefix] = days
+		if d, seen := out[rule.Prefix]; !seen || rule.Expiration < d {
+			out[rule.Prefix] = rule.Expiration
 		}
 	}
 	return out
