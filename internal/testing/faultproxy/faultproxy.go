@@ -22,13 +22,28 @@ import (
 
 // Faults are the probabilities (0..1) of each injected failure, applied to PutRecords requests only.
 type Faults struct {
-	ThrottleRecord  float64 // per record: answer ProvisionedThroughputExceededException, do not forward it
-	ServerError     float64 // per request: answer 500 or 503 without forwarding
-	DropBefore      float64 // per request: close the connection without forwarding
-	DropAfter       float64 // per request: forward, then close the connection instead of answering
+	ThrottleRecord float64 // per record: answer ProvisionedThroughputExceededException, do not forward it
+	ServerError    float64 // per request: answer 500 or 503 without forwarding
+	DropBefore     float64 // per request: close the connection without forwarding
+	DropAfter      float64 // per request: forward, then close the connection instead of answering
+	// Opening are the faults of the first PutRecords requests, in order, before the probabilities decide: each
+	// kind listed then happens at least once, however few requests the client makes and however concurrent
+	// requests interleave their draws.
+	Opening         []Fault
 	Seed            uint64
 	UpstreamBaseURL string // e.g. http://127.0.0.1:4567
 }
+
+// Fault is one request-level fault, for Faults.Opening.
+type Fault int
+
+// The request-level faults.
+const (
+	drawn       Fault = iota // no fault set: the probabilities decide
+	ServerError              // answer 500 or 503 without forwarding
+	DropBefore               // close the connection without forwarding
+	DropAfter                // forward, then close the connection instead of answering
+)
 
 // Counts say what the proxy injected.
 type Counts struct {
@@ -101,9 +116,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		p.relay(w, r, body)
 		return
 	}
-	p.count(func(c *Counts) { c.Requests++ })
+	fault := drawn
+	p.count(func(c *Counts) {
+		c.Requests++
+		if c.Requests <= len(p.faults.Opening) {
+			fault = p.faults.Opening[c.Requests-1]
+		}
+	})
 	switch {
-	case p.chance(p.faults.ServerError):
+	case fault == ServerError || fault == drawn && p.chance(p.faults.ServerError):
 		p.count(func(c *Counts) { c.ServerErrors++ })
 		status := http.StatusInternalServerError
 		if p.chance(0.5) {
@@ -113,7 +134,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"__type":"%s","message":"injected by faultproxy"}`, map[int]string{500: "InternalFailure", 503: "ServiceUnavailable"}[status])
 		return
-	case p.chance(p.faults.DropBefore):
+	case fault == DropBefore || fault == drawn && p.chance(p.faults.DropBefore):
 		p.count(func(c *Counts) { c.DroppedBefore++ })
 		drop(w)
 		return
@@ -148,7 +169,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			w.Write(resp)
 			return
 		}
-		if p.chance(p.faults.DropAfter) {
+		if fault == DropAfter || fault == drawn && p.chance(p.faults.DropAfter) {
 			events := userRecords(forward)
 			p.count(func(c *Counts) { c.DroppedAfter++; c.AmbiguousRecords += len(forward); c.AmbiguousEvents += events })
 			drop(w)
